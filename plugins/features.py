@@ -1,0 +1,86 @@
+"""The featurizers the bundled classifiers share: TF-IDF words, and place mentions.
+
+Registered once, computed once per batch: topic, stance and region all read the same
+word matrix, so a batch is tokenised a single time however many classifiers run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from policytag import Document, Featurizer, hookimpl
+from policytag.taxonomy import REGIONS
+
+from .artifacts import load_artifact
+from .gazetteer import load_gazetteer
+
+
+def build_word_vectorizer():
+    """The word featurizer's (unfitted) vectorizer: sublinear TF-IDF over words and word pairs."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(
+        ngram_range=(1, 2), min_df=2, max_df=0.5, sublinear_tf=True,
+        strip_accents="unicode", dtype=np.float32,
+    )
+
+
+@dataclass(frozen=True)
+class PlaceFeatures:
+    """Per document: a row of region features, and the place names found per region."""
+
+    matrix: sparse.csr_matrix
+    mentions: list[dict[str, Counter]]
+
+
+def place_features(texts: Sequence[str]) -> PlaceFeatures:
+    """For each region: log count of mentions, share of all mentions, and first-mentioned."""
+    gazetteer = load_gazetteer()
+    index = {region: i for i, region in enumerate(REGIONS)}
+    width = len(REGIONS)
+    rows = np.zeros((len(texts), 3 * width), dtype=np.float32)
+    mentions = []
+    for row, text in enumerate(texts):
+        found = gazetteer.find(text)
+        by_region: dict[str, Counter] = {}
+        for name, region in found:
+            by_region.setdefault(region, Counter())[name] += 1
+        total = len(found)
+        for region, names in by_region.items():
+            count = sum(names.values())
+            rows[row, index[region]] = np.log1p(count)
+            rows[row, width + index[region]] = count / total
+        if found:
+            rows[row, 2 * width + index[found[0][1]]] = 1.0
+        mentions.append(by_region)
+    return PlaceFeatures(matrix=sparse.csr_matrix(rows), mentions=mentions)
+
+
+class WordFeaturizer(Featurizer):
+    name = "words"
+
+    def transform(self, documents: Sequence[Document]):
+        vectorizer = load_artifact("words")["vectorizer"]
+        return vectorizer.transform([doc.text for doc in documents])
+
+    @staticmethod
+    def feature_names():
+        return load_artifact("words")["feature_names"]
+
+
+class PlaceFeaturizer(Featurizer):
+    name = "places"
+
+    def transform(self, documents: Sequence[Document]) -> PlaceFeatures:
+        return place_features([doc.text for doc in documents])
+
+
+@hookimpl
+def register_featurizers(register):
+    register(WordFeaturizer())
+    register(PlaceFeaturizer())

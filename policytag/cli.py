@@ -1,0 +1,181 @@
+"""The ``policytag`` command: tag, batch, train, evaluate, plugins.
+
+Exit codes: 0 ok, 1 some sources failed (the rest still printed), 2 usage or input
+error. Errors are one line on stderr; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .errors import PolicytagError
+
+OK, SOME_FAILED, USAGE = 0, 1, 2
+
+
+def _fail(message: str) -> None:
+    print(f"policytag: {message}", file=sys.stderr)
+
+
+def cmd_tag(args) -> int:
+    from .render import render_result
+    from .schema import ErrorReport, Result
+    from .sources import read_source
+    from .tagger import Tagger
+
+    tagger = Tagger(summarize=not args.no_summary)
+    status = OK
+    for source in args.sources:
+        try:
+            result = tagger.tag(read_source(source))
+            result.source = result.source or source
+        except PolicytagError as exc:
+            _fail(f"{source}: {exc}")
+            status = SOME_FAILED
+            result = Result(source=source, errors=[ErrorReport(plugin="policytag", message=str(exc))])
+            if not args.json:
+                continue
+        print(result.model_dump_json(exclude_none=False) if args.json else render_result(result) + "\n", flush=True)
+    return status
+
+
+def cmd_batch(args) -> int:
+    from .batch import run_batch
+
+    return run_batch(args.input, args.output, summarize=not args.no_summary)
+
+
+def cmd_train(args) -> int:
+    from policytag.plugins.artifacts import shipped_models_dir, shipped_seeds_dir
+    from policytag.plugins.training import train
+
+    from .seeds import load_seeds
+
+    seeds = load_seeds(Path(args.seeds) if args.seeds else shipped_seeds_dir())
+    out = Path(args.out) if args.out else shipped_models_dir()
+    started = time.perf_counter()
+    store = train(seeds, out)
+    took = time.perf_counter() - started
+    print(f"trained on {len(seeds)} passages in {took:.1f} s; models written to {out}")
+    for dimension, figures in store.manifest["cross_validation"]["metrics"].items():
+        shown = ", ".join(f"{k} {v}" for k, v in figures.items() if k != "passages")
+        print(f"  {dimension:<7} cross-validated: {shown}")
+    return OK
+
+
+def cmd_evaluate(args) -> int:
+    from .seeds import load_seeds
+
+    if args.labelled:
+        from .evaluation import evaluate_labelled
+        from .tagger import Tagger
+
+        seeds = load_seeds(Path(args.labelled))
+        scores = evaluate_labelled(Tagger(summarize=False), seeds)
+        title = f"policytag on {args.labelled} ({len(seeds)} passages)"
+    else:
+        from policytag.plugins.artifacts import shipped_seeds_dir
+        from policytag.plugins.training import FOLDS, cross_validate
+
+        seeds = load_seeds(shipped_seeds_dir())
+        scores = cross_validate(seeds)
+        title = f"{FOLDS}-fold cross-validation on the shipped seeds ({len(seeds)} passages)"
+    print(title)
+    for score in scores.values():
+        print(score.render() + "\n")
+    if args.report:
+        from .report import write_report
+
+        print(f"report written to {write_report(Path(args.report), title, scores)}")
+    return OK
+
+
+def cmd_plugins(args) -> int:
+    from .plugin_manager import collect, get_plugin_manager
+
+    pm = get_plugin_manager()
+    registry = collect(pm)
+    rows = []
+    for name, plugin in pm.list_name_plugin():
+        hooks = sorted(impl.name for impl in pm.get_hookcallers(plugin) or [])
+        rows.append({
+            "name": name,
+            "distribution": pm.distributions.get(name),
+            "hooks": hooks,
+            "classifiers": [
+                {"name": c.name, "labels": list(c.labels), "multi_label": c.multi_label, "version": c.version}
+                for c in registry.classifiers.values() if registry.owner(c) == name
+            ],
+            "featurizers": [f.name for f in registry.featurizers.values() if registry.owner(f) == name],
+        })
+    errors = [e.model_dump() for e in registry.errors]
+    if args.json:
+        print(json.dumps({"plugins": rows, "errors": errors}, indent=2))
+        return OK
+    for row in rows:
+        print(f"{row['name']}  ({row['distribution'] or 'built in'})  hooks: {', '.join(row['hooks'])}")
+        for c in row["classifiers"]:
+            kind = "multi-label" if c["multi_label"] else "single-label"
+            print(f"    classifier {c['name']} v{c['version']} ({kind}): {', '.join(c['labels'])}")
+        for f in row["featurizers"]:
+            print(f"    featurizer {f}")
+    for e in errors:
+        print(f"error: {e['plugin']}: {e['message']}")
+    return OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policytag", description=__doc__.splitlines()[0])
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("tag", help="tag text files, standard input (-) or URLs")
+    p.add_argument("sources", nargs="+", metavar="SOURCE")
+    p.add_argument("--json", action="store_true", help="one JSON object per source (JSON Lines)")
+    p.add_argument("--no-summary", action="store_true", help="tags only: skip summary and recommendations")
+    p.set_defaults(func=cmd_tag)
+
+    p = sub.add_parser("batch", help="tag a JSONL file of {id, text} or {id, url} lines")
+    p.add_argument("input", help="JSONL input, or - for standard input")
+    p.add_argument("-o", "--output", help="JSONL output (default: standard output)")
+    p.add_argument("--no-summary", action="store_true")
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("train", help="rebuild the bundled models from seeds")
+    p.add_argument("--seeds", help="seed folder or file (default: the shipped seeds)")
+    p.add_argument("--out", help="output folder (default: the shipped models folder)")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="score the models: cross-validation, or against labelled JSONL")
+    p.add_argument("labelled", nargs="?", help="labelled JSONL file or folder (default: cross-validate the seeds)")
+    p.add_argument("--report", metavar="DIR", help="also write an HTML report with confusion-matrix plots")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("plugins", help="list loaded plugins, their classifiers and load errors")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_plugins)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except PolicytagError as exc:
+        if args.debug:
+            raise
+        _fail(str(exc))
+        return USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""The tagging pipeline: documents in, :class:`Result` objects out.
+
+The host featurises each batch once per featurizer, hands the features to every
+classifier that asked for them, checks what comes back against the classifier's
+declared contract, and records any failure against the plugin that caused it, so one
+broken plugin never takes the others' tags down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .classifier import Classifier, featurizer_names
+from .errors import InputError, one_line
+from .plugin_manager import PluginManager, Registry, collect, get_plugin_manager
+from .schema import Document, ErrorReport, Recommendation, Result, Tag
+
+CORE = "policytag"
+
+
+def as_document(item: str | Document) -> Document:
+    """Accept a plain string or a :class:`Document`."""
+    if isinstance(item, Document):
+        return item
+    if isinstance(item, str):
+        return Document(text=item)
+    raise InputError(f"expected text or a Document, got {type(item).__name__}")
+
+
+def check_text(text: str) -> None:
+    """Refuse what cannot be tagged, with a reason a person understands."""
+    if not text.strip():
+        raise InputError("empty text: there is nothing to tag")
+    if "\x00" in text:
+        raise InputError("the text contains NUL bytes: it looks like a binary file, not an article")
+
+
+def validate_tags(classifier: Classifier, tags: Any) -> list[Tag]:
+    """Check one document's tags against the classifier's declared contract."""
+    if not isinstance(tags, list) or not all(isinstance(t, Tag) for t in tags):
+        raise TypeError(f"returned {type(tags).__name__}, not a list of Tag")
+    unknown = [t.label for t in tags if t.label not in classifier.labels]
+    if unknown:
+        raise ValueError(f"returned labels outside its declared set: {', '.join(map(repr, unknown))}")
+    if len({t.label for t in tags}) != len(tags):
+        raise ValueError("returned the same label twice")
+    if not classifier.multi_label and len(tags) != 1:
+        raise ValueError(f"is single-label but returned {len(tags)} tags")
+    return sorted(tags, key=lambda t: t.score, reverse=True)
+
+
+class Tagger:
+    """Tags documents with every loaded classifier, plus a summary and recommendations.
+
+    Build one and reuse it: plugins are loaded once and models lazily on first use.
+    """
+
+    def __init__(self, plugin_manager: PluginManager | None = None, *, summarize: bool = True) -> None:
+        self.pm = plugin_manager if plugin_manager is not None else get_plugin_manager()
+        self.summarize = summarize
+        self._registry: Registry | None = None
+
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            self._registry = collect(self.pm)
+        return self._registry
+
+    @property
+    def classifiers(self) -> dict[str, Classifier]:
+        return self.registry.classifiers
+
+    def tag(self, item: str | Document) -> Result:
+        """Tag one text; raise :class:`InputError` when it cannot be tagged."""
+        document = as_document(item)
+        check_text(document.text)
+        return self.tag_many([document])[0]
+
+    def tag_many(self, items: Iterable[str | Document]) -> list[Result]:
+        """Tag a batch; a document that cannot be tagged gets a result holding its error."""
+        documents = [as_document(item) for item in items]
+        results = [self._empty_result(doc) for doc in documents]
+        ok = []
+        for index, doc in enumerate(documents):
+            try:
+                check_text(doc.text)
+            except InputError as exc:
+                results[index].errors.append(ErrorReport(plugin=CORE, message=str(exc)))
+            else:
+                ok.append(index)
+        if ok:
+            batch = [documents[i] for i in ok]
+            for dimension, per_doc in self._classify(batch, [results[i] for i in ok]).items():
+                for i, tags in zip(ok, per_doc):
+                    results[i].tags[dimension] = tags
+            if self.summarize:
+                for i in ok:
+                    self._add_text_analysis(documents[i], results[i])
+        for result in results:
+            result.errors[:0] = [e for e in self.registry.errors]
+        return results
+
+    @staticmethod
+    def _empty_result(doc: Document) -> Result:
+        return Result(
+            source=doc.source, title=doc.title, url=doc.url, site=doc.site,
+            published=doc.published, length=len(doc.text),
+        )
+
+    def _classify(self, batch: Sequence[Document], results: Sequence[Result]) -> dict[str, list[list[Tag]]]:
+        registry = self.registry
+        features: dict[str, Any] = {}
+        feature_errors: dict[str, ErrorReport] = {}
+        for classifier in registry.classifiers.values():
+            for name in featurizer_names(classifier):
+                if name in features or name in feature_errors:
+                    continue
+                featurizer = registry.featurizers.get(name)
+                if featurizer is None:
+                    feature_errors[name] = ErrorReport(
+                        plugin=registry.owner(classifier), message=f"no featurizer named {name!r} is registered"
+                    )
+                    continue
+                try:
+                    features[name] = featurizer.transform(batch)
+                except Exception as exc:
+                    feature_errors[name] = ErrorReport(
+                        plugin=registry.owner(featurizer), message=f"featurizer {name!r}: {one_line(exc)}"
+                    )
+
+        tagged: dict[str, list[list[Tag]]] = {}
+        for dimension, classifier in registry.classifiers.items():
+            owner = registry.owner(classifier)
+            wanted = featurizer_names(classifier)
+            failed = [feature_errors[name] for name in wanted if name in feature_errors]
+            if failed:
+                error = failed[0]
+            else:
+                try:
+                    given = tuple(features[name] for name in wanted) if wanted else batch
+                    if isinstance(classifier.featurizer, str):
+                        given = given[0]
+                    predicted = classifier.predict_many(given, batch)
+                    if not isinstance(predicted, list) or len(predicted) != len(batch):
+                        got = len(predicted) if isinstance(predicted, list) else type(predicted).__name__
+                        raise ValueError(f"returned {got} results for {len(batch)} documents")
+                    tagged[dimension] = [validate_tags(classifier, tags) for tags in predicted]
+                    continue
+                except Exception as exc:
+                    error = ErrorReport(plugin=owner, message=f"classifier {dimension!r}: {one_line(exc)}")
+            for result in results:
+                result.errors.append(error)
+        return tagged
+
+    def _add_text_analysis(self, doc: Document, result: Result) -> None:
+        hook = self.pm.hook
+        try:
+            result.summary = list(hook.summarize(document=doc) or [])
+        except Exception as exc:
+            result.errors.append(ErrorReport(plugin="summarize", message=one_line(exc)))
+        try:
+            found = hook.extract_recommendations(document=doc) or []
+            result.recommendations = [r if isinstance(r, Recommendation) else Recommendation(text=str(r)) for r in found]
+        except Exception as exc:
+            result.errors.append(ErrorReport(plugin="extract_recommendations", message=one_line(exc)))
+
+
+def tag(text: str | Document) -> Result:
+    """Tag one text with a fresh :class:`Tagger` (build a Tagger yourself to tag many)."""
+    return Tagger().tag(text)

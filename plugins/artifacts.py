@@ -51,7 +51,7 @@ def _store(directory: Path) -> ModelStore:
             f"retraining them from the shipped seeds into {cache} (once)",
             stacklevel=2,
         )
-        from policytag.seeds import load_seeds
+        from policytag.labelled import load_seeds
 
         from .training import train
 

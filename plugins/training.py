@@ -17,7 +17,7 @@ from scipy import sparse
 
 from policytag.evaluation import DimensionScore, score_dimension
 from policytag.modelstore import ModelStore
-from policytag.seeds import Seed, seeds_hash
+from policytag.labelled import Seed, seeds_hash
 from policytag.taxonomy import LABELS
 
 from .features import build_word_vectorizer, place_features

@@ -53,7 +53,7 @@ def cmd_train(args) -> int:
     from policytag.plugins.artifacts import shipped_models_dir, shipped_seeds_dir
     from policytag.plugins.training import train
 
-    from .seeds import load_seeds
+    from .labelled import load_seeds
 
     seeds = load_seeds(Path(args.seeds) if args.seeds else shipped_seeds_dir())
     out = Path(args.out) if args.out else shipped_models_dir()
@@ -68,7 +68,7 @@ def cmd_train(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from .seeds import load_seeds
+    from .labelled import load_seeds
 
     if args.labelled:
         from .evaluation import evaluate_labelled

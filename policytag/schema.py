@@ -21,6 +21,7 @@ class Document(BaseModel):
     site: str | None = None
     author: str | None = None
     published: str | None = None
+    extracted: bool = Field(default=False, description="the text is already an article's main text: no page noise to strip")
 
 
 class Tag(BaseModel):

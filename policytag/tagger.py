@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .classifier import Classifier, featurizer_names
+from .cleaning import main_text
 from .errors import InputError, one_line
 from .plugin_manager import PluginManager, Registry, collect, get_plugin_manager
 from .schema import Document, ErrorReport, Recommendation, Result, Tag
@@ -26,6 +27,14 @@ def as_document(item: str | Document) -> Document:
     if isinstance(item, str):
         return Document(text=item)
     raise InputError(f"expected text or a Document, got {type(item).__name__}")
+
+
+def prepare(document: Document) -> Document:
+    """Strip page noise from pasted text so tags and summaries come from the article."""
+    if document.extracted:
+        return document
+    page = main_text(document.text)
+    return document.model_copy(update={"text": page.text, "title": document.title or page.title, "extracted": True})
 
 
 def check_text(text: str) -> None:
@@ -79,7 +88,7 @@ class Tagger:
 
     def tag_many(self, items: Iterable[str | Document]) -> list[Result]:
         """Tag a batch; a document that cannot be tagged gets a result holding its error."""
-        documents = [as_document(item) for item in items]
+        documents = [prepare(as_document(item)) for item in items]
         results = [self._empty_result(doc) for doc in documents]
         ok = []
         for index, doc in enumerate(documents):

@@ -1,0 +1,1 @@
+"""Trained artifacts of the bundled classifiers, listed with their hashes in manifest.json."""

@@ -1,0 +1,73 @@
+"""Stripping page noise from text pasted out of a browser.
+
+A copied page holds the article plus menus, "Follow us", photo credits, section
+labels, newsletter boxes and teasers of other articles. The article is the longest
+run of prose; other prose runs are kept only when they are comparable in size and
+come before the first "keep reading"/"related" marker after it (teasers are short).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NOISE_LINE = re.compile(
+    r"(follow us|subscribe|newsletter|sign up|keep reading|show less|read more|related:|"
+    r"more from|share this|advertisement|all rights reserved|cookie|©|"
+    r"(photo|image) credit|photo by|\bphoto\]|via reuters|getty images|/ap photo|afp via)",
+    re.IGNORECASE,
+)
+END_OF_ARTICLE = re.compile(r"(keep reading|show less|related|more from|latest|recommended|read next)", re.IGNORECASE)
+MIN_PROSE_WORDS = 12
+KEEP_RATIO = 0.4
+
+
+def is_prose(line: str) -> bool:
+    words = line.split()
+    return len(words) >= MIN_PROSE_WORDS and line.rstrip()[-1:] in '.!?"”’)' and not NOISE_LINE.search(line)
+
+
+@dataclass(frozen=True)
+class PastedPage:
+    title: str | None
+    text: str
+
+
+def looks_like_title(line: str) -> bool:
+    words = line.split()
+    return 3 <= len(words) <= 16 and line[-1:] not in ".:;,|" and "|" not in line and not NOISE_LINE.search(line)
+
+
+def main_text(text: str) -> PastedPage:
+    """The article (and its title, if one stands above it) inside a pasted page; text
+    with no page structure comes back unchanged."""
+    lines = text.splitlines()
+    titles: list[tuple[int, str]] = []  # (blocks seen so far, line) for title-like lines
+    blocks: list[list[str]] = []  # runs of prose lines; blank lines do not break a run
+    markers: list[int] = []  # for each block, the index of the first end marker after it
+    current: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if is_prose(stripped):
+            current.append(stripped)
+            continue
+        if current:
+            blocks.append(current)
+            current = []
+        if END_OF_ARTICLE.search(stripped) and len(stripped.split()) <= 6:
+            markers.append(len(blocks))
+        elif looks_like_title(stripped):
+            titles.append((len(blocks), stripped))
+    if current:
+        blocks.append(current)
+    if not blocks:
+        return PastedPage(None, text)
+    sizes = [sum(len(line.split()) for line in block) for block in blocks]
+    main = max(range(len(blocks)), key=sizes.__getitem__)
+    stop = next((m for m in markers if m > main), len(blocks))
+    start = max((m for m in markers if m <= main), default=0)
+    kept = [b for i, b in enumerate(blocks) if start <= i < stop and sizes[i] >= KEEP_RATIO * sizes[main] or i == main]
+    title = next((line for seen, line in reversed(titles) if seen <= main), None)
+    return PastedPage(title, "\n\n".join("\n\n".join(block) for block in kept))

@@ -1,0 +1,71 @@
+"""Finding the sentences in which the author prescribes a course of action.
+
+A sentence qualifies when it carries a prescriptive cue ("must", "should", "need to",
+"it is time to", "we urge", "One way is ..."). Cues are weighted by strength; reported
+speech and questions count for less, since they are someone else's view or no view.
+The actor is the subject before the modal when the sentence names one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .schema import Recommendation
+from .sentences import split_sentences
+
+MAX_RECOMMENDATIONS = 5
+CUES = (  # (pattern, strength)
+    (r"\b(must|should|ought to|needs? to|has to|have to)\b(?! (?:be|have been) (?:noted|said))", 0.9),
+    (r"\b(it is|it's) (?:high )?time (?:to|for)\b", 0.9),
+    (r"\b(?:we|i) (?:urge|recommend|propose|call on|call for)\b", 0.9),
+    (r"\b(?:urges?|urged|calls? on|calls? for|recommends?|proposes?)\b", 0.6),
+    (r"\bone (?:way|option|step|answer) (?:is|would be|forward)\b", 0.8),
+    (r"\b(?:is|are) (?:needed|required|essential|overdue)\b", 0.7),
+    (r"\bthe (?:best|right|wiser|smarter) (?:course|policy|path|approach)\b", 0.7),
+    (r"\binstead,? (?:pursue|focus|invest|work)\b", 0.7),
+    (r"\b(?:could|would do well to) (?:also )?(?:help|play|collaborate|work|build|invest|consider)\b", 0.5),
+    (r"^(?:let us|let's)\b", 0.8),
+)
+PATTERNS = [(re.compile(p, re.IGNORECASE), w) for p, w in CUES]
+REPORTED = re.compile(r"\b(said|says|told|according to|argued|claimed)\b|[\"“”]", re.IGNORECASE)
+ACTOR = re.compile(
+    r"(?:^|[,;]\s+|\bthat\s+)((?:the\s+)?[A-Z][\w.’'-]*(?:[\s-]+(?:of\s+|and\s+)?[A-Z][\w.’'-]*){0,5})"
+    r"(?:\s+(?:also|therefore|now|instead|still))?\s+(?:must|should|ought|needs?|has to|have to|could|would)\b"
+)
+MIN_WORDS, MAX_WORDS = 6, 80
+
+
+def find_actor(sentence: str) -> str | None:
+    """Who should act, when the sentence names it as the subject of its modal."""
+    match = ACTOR.search(sentence)
+    if not match:
+        return None
+    actor = match.group(1).strip()
+    return None if actor.lower() in {"it", "this", "that", "there", "we", "they", "such"} else actor
+
+
+def score_sentence(sentence: str) -> float:
+    strength = max((w for pattern, w in PATTERNS if pattern.search(sentence)), default=0.0)
+    if not strength:
+        return 0.0
+    if sentence.rstrip().endswith("?"):
+        strength *= 0.3
+    if REPORTED.search(sentence):
+        strength *= 0.6
+    return strength
+
+
+def extract_recommendations(text: str, limit: int = MAX_RECOMMENDATIONS) -> list[Recommendation]:
+    """The prescriptive sentences of ``text``, strongest first (earlier first on ties)."""
+    found = []
+    for position, sentence in enumerate(split_sentences(text)):
+        if not MIN_WORDS <= len(sentence.split()) <= MAX_WORDS:
+            continue
+        score = score_sentence(sentence)
+        if score >= 0.45:
+            found.append((-score, position, sentence))
+    found.sort()
+    return [
+        Recommendation(text=sentence, actor=find_actor(sentence), score=round(-neg, 2))
+        for neg, _, sentence in found[:limit]
+    ]

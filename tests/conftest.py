@@ -1,0 +1,39 @@
+"""Shared fixtures: the shared seed page, plugin managers with test plugins, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SEED_PAGE = SHARED / "seeds" / "000_7ce1f44099c1afb5.txt"
+SAMPLE_ARTICLE = REPO / "examples" / "sample-article.txt"
+
+
+@pytest.fixture
+def seed_page() -> Path:
+    if not SEED_PAGE.is_file():
+        pytest.fail(f"{SEED_PAGE} is missing: the tests read ../shared beside the repository")
+    return SEED_PAGE
+
+
+@pytest.fixture(autouse=True)
+def _no_plugin_env(monkeypatch):
+    """Tests start with no plugin switches set, whatever the developer's shell has."""
+    for name in ("POLICYTAG_LOAD_PLUGINS", "POLICYTAG_DISABLE_PLUGINS", "POLICYTAG_MODELS", "POLICYTAG_ALLOW_HOSTS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def run_cli(*args: str, env: dict | None = None, input: str | None = None, cwd=None) -> subprocess.CompletedProcess:
+    """Run ``policytag`` in a subprocess, as a user would."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYTAG_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "policytag.cli", *args],
+        capture_output=True, text=True, env=full_env, input=input, cwd=cwd or REPO, timeout=300,
+    )

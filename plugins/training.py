@@ -41,7 +41,10 @@ def build_estimator(dimension: str):
     from sklearn.multiclass import OneVsRestClassifier
 
     multi_label = SPECS[dimension][0]
-    base = LogisticRegression(C=C[dimension], class_weight="balanced", max_iter=5000, solver="liblinear" if multi_label else "lbfgs")
+    base = LogisticRegression(
+        C=C[dimension], class_weight="balanced", max_iter=5000, random_state=SEED,
+        solver="liblinear" if multi_label else "lbfgs",
+    )
     calibrated = CalibratedClassifierCV(base, method="sigmoid", cv=3, ensemble=False)
     return OneVsRestClassifier(calibrated) if multi_label else calibrated
 
@@ -141,6 +144,10 @@ def train(seeds: Sequence[Seed], out_dir) -> ModelStore:
     texts = [s.text for s in seeds]
     vectorizer = build_word_vectorizer().fit(texts)
     features = featurise(seeds, vectorizer)
+    # scikit-learn memoises id(stop_words), a memory address that differs in every
+    # process; pickled, it would make identical trainings give different files. It is
+    # recomputed on first use.
+    del vectorizer._stop_words_id
     n_words = features.words.shape[1]
     artifacts = {"words": {"vectorizer": vectorizer, "feature_names": vectorizer.get_feature_names_out()}}
     metrics = {}

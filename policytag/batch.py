@@ -1,21 +1,28 @@
-"""``policytag batch``: tag a JSONL archive, one result per input line, in input order.
+"""``policytag batch``: tag a JSONL or Parquet archive, one result per input line, in input order.
 
 A bad line (not JSON, no text, an unreachable URL) gets a result holding its error and
 the rest go on. Lines are tagged in chunks so the shared featurisation runs per chunk.
+With ``jobs`` > 1 the chunks go to local worker processes, with ``scheduler`` to a Dask
+cluster, both through joblib (loky or its dask backend); each worker process builds one
+Tagger and loads the models once (:func:`worker_tagger`), and results come back in input
+order because joblib's generator yields them in submission order.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
+from itertools import islice
 from typing import IO
 
 from .errors import InputError, PolicytagError
 from .schema import Document, ErrorReport, Result
 
 CHUNK = 128
+Chunk = list[tuple[int, str]]  # (line number from 1, JSON line)
 
 
 def parse_line(line: str, number: int) -> tuple[object, Document | str]:
@@ -43,50 +50,157 @@ def _identify(line: str, number: int) -> object:
         return number
 
 
-def tag_lines(lines: Iterable[str], tagger) -> Iterator[Result]:
-    """Results for JSONL lines, in order, one per non-blank line."""
+def chunked(numbered: Iterable[tuple[int, str]], size: int = CHUNK) -> Iterator[Chunk]:
+    """Numbered non-blank lines in chunks of ``size``."""
+    numbered = ((n, line) for n, line in numbered if line.strip())
+    while chunk := list(islice(numbered, size)):
+        yield chunk
+
+
+def tag_chunk(chunk: Chunk, tagger) -> list[Result]:
+    """One result per line of ``chunk``, in order; lines that cannot be read hold their error."""
     from .sources import read_source
 
-    chunk: list[tuple[object, Document | None, ErrorReport | None]] = []
-
-    def flush():
-        documents = [doc for _, doc, _ in chunk if doc is not None]
-        tagged = iter(tagger.tag_many(documents)) if documents else iter(())
-        for ident, doc, error in chunk:
-            result = next(tagged) if doc is not None else Result(errors=[error])
-            result.id = ident
-            yield result
-        chunk.clear()
-
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    parsed: list[tuple[object, Document | None, ErrorReport | None]] = []
+    for number, line in chunk:
         try:
             ident, item = parse_line(line, number)
-            document = read_source(item) if isinstance(item, str) else item
-            chunk.append((ident, document, None))
+            parsed.append((ident, read_source(item) if isinstance(item, str) else item, None))
         except PolicytagError as exc:
-            chunk.append((_identify(line, number), None, ErrorReport(plugin="policytag", message=str(exc))))
-        if len(chunk) >= CHUNK:
-            yield from flush()
-    yield from flush()
+            parsed.append((_identify(line, number), None, ErrorReport(plugin="policytag", message=str(exc))))
+    documents = [doc for _, doc, _ in parsed if doc is not None]
+    tagged = iter(tagger.tag_many(documents)) if documents else iter(())
+    results = []
+    for ident, doc, error in parsed:
+        result = next(tagged) if doc is not None else Result(errors=[error])
+        result.id = ident
+        results.append(result)
+    return results
 
 
-def run_batch(input_path: str, output_path: str | None, *, summarize: bool = True) -> int:
+def tag_lines(lines: Iterable[str], tagger) -> Iterator[Result]:
+    """Results for JSONL lines, in order, one per non-blank line."""
+    for chunk in chunked(enumerate(lines, 1)):
+        yield from tag_chunk(chunk, tagger)
+
+
+_taggers: dict[bool, object] = {}
+_taggers_lock = threading.Lock()
+
+
+def worker_tagger(summarize: bool):
+    """This process's Tagger, built with its models loaded exactly once however many
+    chunks (or Dask threads) use it: loading the models costs more than tagging a chunk."""
     from .tagger import Tagger
 
+    with _taggers_lock:
+        if summarize not in _taggers:
+            tagger = Tagger(summarize=summarize)
+            tagger.tag_many(["Models load on first use: load them now, under the lock."])
+            _taggers[summarize] = tagger
+        return _taggers[summarize]
+
+
+def tag_chunk_json(chunk: Chunk, summarize: bool) -> list[tuple[str, bool]]:
+    """What a worker sends back for a chunk: each result as a JSON line, and whether it failed.
+
+    JSON text is cheaper to move between processes than pickled pydantic models.
+    """
+    return [
+        (result.model_dump_json(), bool(result.errors and not result.tags))
+        for result in tag_chunk(chunk, worker_tagger(summarize))
+    ]
+
+
+def read_chunks(input_path: str, size: int = CHUNK) -> Iterator[Chunk]:
+    """The input's lines in numbered chunks: JSONL (or ``-``), or Parquet rows as JSON lines.
+
+    The file is opened here, so a missing input fails before any output is written.
+    """
+    if input_path.endswith((".parquet", ".pq")):
+        return chunked(_parquet_lines(_open_parquet(input_path)), size)
     try:
         source = sys.stdin if input_path == "-" else open(input_path, encoding="utf-8", errors="replace")
     except OSError as exc:
         raise InputError(f"{input_path}: {exc.strerror or exc}") from None
+    return _closing(source, chunked(enumerate(source, 1), size))
+
+
+def _closing(handle: IO[str], chunks: Iterator[Chunk]) -> Iterator[Chunk]:
+    with handle:
+        yield from chunks
+
+
+def _open_parquet(path: str):
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError("reading Parquet needs pyarrow: pip install 'policytag[scale]'") from None
+    try:
+        return pq.ParquetFile(path)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
+
+
+def _parquet_lines(archive) -> Iterator[tuple[int, str]]:
+    """Each row's ``id``/``text``/``url``/``title`` columns as a JSON line, so Parquet rows
+    go through exactly the checks JSONL lines do."""
+    columns = [c for c in ("id", "text", "url", "title") if c in archive.schema_arrow.names]
+    number = 0
+    for batch in archive.iter_batches(batch_size=CHUNK, columns=columns):
+        for row in batch.to_pylist():
+            number += 1
+            yield number, json.dumps({k: v for k, v in row.items() if v is not None}, ensure_ascii=False, default=str)
+
+
+def tagged_json(chunks: Iterable[Chunk], *, summarize: bool = True, jobs: int = 1, scheduler=None) -> Iterator[tuple[str, bool]]:
+    """``(JSON result, failed)`` per input line, in input order.
+
+    ``jobs`` > 1 runs chunks on that many local processes; ``scheduler`` (a Dask scheduler
+    address such as ``tcp://host:8786``, or a ``distributed.Client``) runs them on a cluster.
+    """
+    if scheduler is None and jobs <= 1:
+        for chunk in chunks:
+            yield from tag_chunk_json(chunk, summarize)
+        return
+    from joblib import Parallel, delayed, parallel_config
+
+    with _dask_client(scheduler) as client:
+        config = parallel_config(backend="dask", client=client) if client else parallel_config(backend="loky")
+        with config:
+            parallel = Parallel(n_jobs=-1 if client else jobs, batch_size=1, pre_dispatch="2*n_jobs", return_as="generator")
+            for results in parallel(delayed(tag_chunk_json)(chunk, summarize) for chunk in chunks):
+                yield from results
+
+
+def _dask_client(scheduler):
+    """A client for ``scheduler``: the given Client, one connected to an address (closed
+    afterwards), or none for local processes."""
+    if scheduler is None or not isinstance(scheduler, str):
+        return nullcontext(scheduler)
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError("--scheduler needs Dask: pip install 'policytag[scale]'") from None
+    try:
+        return Client(scheduler, timeout="10s")
+    except OSError as exc:
+        raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
+
+
+def run_batch(input_path: str, output_path: str | None, *, summarize: bool = True, jobs: int = 1, scheduler=None) -> int:
+    """Tag ``input_path`` (JSONL, ``-`` or Parquet) into JSONL at ``output_path`` (stdout
+    if None); exit status 1 when some lines failed. See :func:`tagged_json` for ``jobs``
+    and ``scheduler``."""
+    chunks = read_chunks(input_path)
     sink: IO[str]
-    with source, (open(output_path, "w", encoding="utf-8") if output_path else nullcontext(sys.stdout)) as sink:
+    with open(output_path, "w", encoding="utf-8") if output_path else nullcontext(sys.stdout) as sink:
         progress = sys.stderr.isatty()
         failed = done = 0
-        for result in tag_lines(source, Tagger(summarize=summarize)):
-            sink.write(result.model_dump_json() + "\n")
+        for line, bad in tagged_json(chunks, summarize=summarize, jobs=jobs, scheduler=scheduler):
+            sink.write(line + "\n")
             done += 1
-            failed += bool(result.errors and not result.tags)
+            failed += bad
             if progress:
                 print(f"\rtagged {done} lines ({failed} failed)", end="", file=sys.stderr, flush=True)
         if progress:

@@ -46,7 +46,7 @@ def cmd_tag(args) -> int:
 def cmd_batch(args) -> int:
     from .batch import run_batch
 
-    return run_batch(args.input, args.output, summarize=not args.no_summary)
+    return run_batch(args.input, args.output, summarize=not args.no_summary, jobs=args.jobs, scheduler=args.scheduler)
 
 
 def cmd_train(args) -> int:
@@ -56,6 +56,12 @@ def cmd_train(args) -> int:
     from .labelled import load_seeds
 
     seeds = load_seeds(Path(args.seeds) if args.seeds else shipped_seeds_dir())
+    if args.with_feedback:
+        from policytag.bot.storage import feedback_seeds, with_feedback
+
+        feedback = feedback_seeds()
+        seeds = with_feedback(seeds, feedback)
+        print(f"using {len(feedback)} feedback passages from the Slack bot (they win over seeds with the same text)")
     out = Path(args.out) if args.out else shipped_models_dir()
     started = time.perf_counter()
     store = train(seeds, out)
@@ -101,6 +107,8 @@ def cmd_plugins(args) -> int:
     registry = collect(pm)
     rows = []
     for name, plugin in pm.list_name_plugin():
+        if plugin is None:  # blocked by POLICYTAG_DISABLE_PLUGINS
+            continue
         hooks = sorted(impl.name for impl in pm.get_hookcallers(plugin) or [])
         rows.append({
             "name": name,
@@ -128,6 +136,30 @@ def cmd_plugins(args) -> int:
     return OK
 
 
+def cmd_bot(args) -> int:
+    from policytag.bot.run import main as run_bot
+
+    return run_bot(http=args.http, console=args.console, host=args.host, port=args.port)
+
+
+def cmd_feedback_export(args) -> int:
+    from policytag.bot.storage import export_feedback
+
+    if not args.output:
+        count = export_feedback(sys.stdout)
+    else:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            count = export_feedback(handle)
+    print(f"exported {count} feedback passages", file=sys.stderr)
+    return OK
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policytag", description=__doc__.splitlines()[0])
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -140,14 +172,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_tag)
 
     p = sub.add_parser("batch", help="tag a JSONL file of {id, text} or {id, url} lines")
-    p.add_argument("input", help="JSONL input, or - for standard input")
+    p.add_argument("input", help="JSONL input, - for standard input, or a .parquet file")
     p.add_argument("-o", "--output", help="JSONL output (default: standard output)")
     p.add_argument("--no-summary", action="store_true")
+    p.add_argument("--jobs", type=_positive, default=1, metavar="N", help="tag on N local processes (default 1)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="tag on a Dask cluster, e.g. tcp://host:8786")
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("train", help="rebuild the bundled models from seeds")
     p.add_argument("--seeds", help="seed folder or file (default: the shipped seeds)")
     p.add_argument("--out", help="output folder (default: the shipped models folder)")
+    p.add_argument("--with-feedback", action="store_true", help="add the Slack bot's stored feedback (POLICYTAG_DB) as seeds")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("evaluate", help="score the models: cross-validation, or against labelled JSONL")
@@ -158,6 +193,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plugins", help="list loaded plugins, their classifiers and load errors")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_plugins)
+
+    p = sub.add_parser("bot", help="run the Slack bot (Socket Mode, --http, or --console to try it)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--http", action="store_true", help="serve /slack/events over HTTP instead of Socket Mode")
+    mode.add_argument("--console", action="store_true", help="chat with the bot in this terminal, no Slack needed")
+    p.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000; 0 picks a free one)")
+    p.add_argument("--host", default="127.0.0.1", help="HTTP address to bind (default 127.0.0.1)")
+    p.set_defaults(func=cmd_bot)
+
+    p = sub.add_parser("feedback", help="the feedback people gave the Slack bot")
+    feedback = p.add_subparsers(dest="action", required=True)
+    p = feedback.add_parser("export", help="write the feedback as seeds JSONL")
+    p.add_argument("-o", "--output", help="output file (default: standard output)")
+    p.set_defaults(func=cmd_feedback_export)
     return parser
 
 

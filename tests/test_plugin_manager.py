@@ -14,7 +14,7 @@ BUNDLED = {"features", "topic", "stance", "region"}
 
 
 def entry_point_names(pm):
-    return {name for name, _ in pm.list_name_plugin()} - {"policytag.default_text"}
+    return {name for name, plugin in pm.list_name_plugin() if plugin is not None} - {"policytag.default_text"}
 
 
 def test_bundled_plugins_come_through_entry_points():

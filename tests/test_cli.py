@@ -1,0 +1,111 @@
+"""The command line as a user meets it: output formats, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+from .conftest import REPO, SAMPLE_ARTICLE, run_cli
+
+TEXT = "Kenya's parliament approved sending police to Haiti despite a court challenge, officials said."
+
+
+def test_tag_json_for_the_seed_page(seed_page):
+    done = run_cli("tag", str(seed_page), "--json")
+    assert done.returncode == 0, done.stderr
+    [line] = done.stdout.splitlines()
+    result = json.loads(line)
+    assert result["source"] == seed_page.name
+    assert result["tags"]["region"][0]["label"] == "asia-pacific"
+    assert result["tags"]["stance"][0]["label"] == "restraint"
+    assert len(result["tags"]["stance"]) == 1
+    assert result["errors"] == []
+    recommendations = " ".join(r["text"] for r in result["recommendations"])
+    assert "must resist calls to frame" in recommendations
+    assert "resuscitate ideas from the 2017" in recommendations
+    assert "Saudi" not in recommendations and "Subscribe" not in recommendations
+
+
+def test_tag_human_output_and_stdin():
+    done = run_cli("tag", "-", input=TEXT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("-\n") or "region" in done.stdout
+    assert "  region   " in done.stdout and "  stance   " in done.stdout
+
+
+def test_several_sources_give_json_lines_and_failures_exit_1(tmp_path):
+    good = tmp_path / "a.txt"
+    good.write_text(TEXT)
+    binary = tmp_path / "b.bin"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    done = run_cli("tag", str(good), str(tmp_path / "missing.txt"), str(binary), "--json")
+    assert done.returncode == 1
+    lines = [json.loads(x) for x in done.stdout.splitlines()]
+    assert [x["source"] for x in lines] == ["a.txt", str(tmp_path / "missing.txt"), str(binary)]
+    assert lines[0]["tags"]["region"]
+    assert "no such file" in lines[1]["errors"][0]["message"]
+    assert "binary" in lines[2]["errors"][0]["message"]
+    errors = done.stderr.strip().splitlines()
+    assert len(errors) == 2 and all(e.startswith("policytag: ") for e in errors)
+    assert "Traceback" not in done.stderr
+
+
+def test_usage_errors_exit_2():
+    assert run_cli("tag").returncode == 2
+    assert run_cli("frobnicate").returncode == 2
+    done = run_cli("batch", "/nonexistent/input.jsonl")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+
+
+def test_batch_keeps_order_and_survives_bad_lines(tmp_path):
+    lines = [
+        json.dumps({"id": "a", "text": TEXT}),
+        "{not json",
+        json.dumps({"id": "c", "nothing": 1}),
+        json.dumps({"id": "d", "text": ""}),
+        json.dumps({"id": 5, "text": "Moscow and Kyiv swapped prisoners under a deal brokered by the UAE."}),
+        '{"id": "truncated", "text": "cut off he',
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines))
+    out = tmp_path / "out.jsonl"
+    done = run_cli("batch", str(source), "-o", str(out), "--no-summary")
+    assert done.returncode == 1
+    results = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [r["id"] for r in results] == ["a", 2, "c", "d", 5, 6]
+    assert results[0]["tags"]["region"] and results[4]["tags"]["region"][0]["label"] == "europe"
+    assert "not valid JSON" in results[1]["errors"][0]["message"]
+    assert "needs a \"text\" or \"url\"" in results[2]["errors"][0]["message"]
+    assert "empty text" in results[3]["errors"][0]["message"]
+    assert "not valid JSON" in results[5]["errors"][0]["message"]
+
+
+def test_plugins_lists_the_bundled_classifiers():
+    done = run_cli("plugins", "--json")
+    listing = json.loads(done.stdout)
+    classifiers = {c["name"]: c for p in listing["plugins"] for c in p["classifiers"]}
+    assert set(classifiers) >= {"topic", "stance", "region"}
+    assert classifiers["stance"]["labels"] == ["restraint", "hawkish", "neutral"]
+    assert classifiers["region"]["multi_label"] is True
+    human = run_cli("plugins").stdout
+    assert "classifier region" in human and "featurizer words" in human
+
+
+def test_broken_plugin_switched_off_and_reported(tmp_path):
+    done = run_cli("tag", "-", "--json", "--no-summary", input=TEXT, env={"POLICYTAG_DISABLE_PLUGINS": "topic"})
+    result = json.loads(done.stdout)
+    assert "topic" not in result["tags"] and result["tags"]["region"]
+
+
+def test_sample_article_in_examples_tags():
+    done = run_cli("tag", str(SAMPLE_ARTICLE))
+    assert done.returncode == 0, done.stderr
+    assert "region" in done.stdout
+
+
+def test_evaluate_on_a_labelled_file_writes_a_report(tmp_path):
+    report = tmp_path / "report"
+    done = run_cli("evaluate", str(REPO / "seeds" / "dev"), "--report", str(report))
+    assert done.returncode == 0, done.stderr
+    assert "== region" in done.stdout and "micro-F1" in done.stdout and "confusion" in done.stdout
+    html = (report / "index.html").read_text()
+    assert "confusion-stance.png" in html and (report / "confusion-stance.png").stat().st_size > 1000

@@ -1,0 +1,105 @@
+"""The shipped models: rebuilt exactly from the seeds, verified on load, retrained when
+the installed scikit-learn is not the one that built them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+import sklearn
+
+from policytag import ModelError
+from policytag.labelled import load_seeds, seeds_hash
+from policytag.modelstore import ModelStore
+from policytag.plugins import artifacts
+from policytag.plugins.training import train
+
+SHIPPED = artifacts.shipped_models_dir()
+
+
+@pytest.fixture(scope="module")
+def retrained(tmp_path_factory):
+    out = tmp_path_factory.mktemp("models")
+    return train(load_seeds(artifacts.shipped_seeds_dir()), out)
+
+
+def test_shipped_models_are_what_training_on_the_shipped_seeds_gives(retrained):
+    shipped = ModelStore(SHIPPED).manifest
+    rebuilt = retrained.manifest
+    assert shipped["seeds_sha256"] == seeds_hash(load_seeds(artifacts.shipped_seeds_dir())), (
+        "the seeds changed since the models were built: run `policytag train` and commit models/"
+    )
+    assert shipped["versions"]["scikit-learn"] == sklearn.__version__, (
+        f"models/ was built with scikit-learn {shipped['versions']['scikit-learn']}: rebuild with {sklearn.__version__}"
+    )
+    assert shipped["artifacts"] == rebuilt["artifacts"], "training is not byte-for-byte reproducible"
+    assert shipped["cross_validation"] == rebuilt["cross_validation"]
+
+
+@pytest.fixture
+def model_copy(tmp_path):
+    copy = tmp_path / "models"
+    shutil.copytree(SHIPPED, copy, ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    return copy
+
+
+def test_a_tampered_model_file_is_refused_with_a_clear_message(model_copy):
+    path = model_copy / "stance.joblib"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match=r"refusing to load stance.joblib: .*policytag train"):
+        ModelStore(model_copy).load("stance")
+
+
+def test_missing_manifest_missing_file_and_unlisted_artifact(model_copy):
+    (model_copy / "topic.joblib").unlink()
+    with pytest.raises(ModelError, match="topic.joblib is missing"):
+        ModelStore(model_copy).load("topic")
+    with pytest.raises(ModelError, match="'extra' is not listed"):
+        ModelStore(model_copy).load("extra")
+    (model_copy / "manifest.json").unlink()
+    with pytest.raises(ModelError, match="no manifest.json"):
+        ModelStore(model_copy).load("stance")
+
+
+def test_manifest_cannot_point_outside_its_folder(model_copy, tmp_path):
+    manifest = json.loads((model_copy / "manifest.json").read_text())
+    manifest["artifacts"]["stance"]["file"] = "../evil.joblib"
+    (model_copy / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="outside"):
+        ModelStore(model_copy).load("stance")
+
+
+def test_a_tampered_model_is_reported_by_the_tagger_not_raised(model_copy, monkeypatch):
+    (model_copy / "topic.joblib").write_bytes(b"not a pickle")
+    monkeypatch.setenv("POLICYTAG_MODELS", str(model_copy))
+    artifacts._store.cache_clear()
+    artifacts._artifact.cache_clear()
+    try:
+        from policytag import Tagger
+
+        [result] = Tagger(summarize=False).tag_many(["Talks in Doha on a Gaza ceasefire resumed."])
+    finally:
+        artifacts._store.cache_clear()
+        artifacts._artifact.cache_clear()
+    assert "topic" not in result.tags and result.primary("region") == "middle-east"
+    [error] = result.errors
+    assert error.plugin == "topic" and "refusing to load topic.joblib" in error.message
+
+
+def test_other_scikit_learn_means_retraining_into_the_user_cache(model_copy, tmp_path, monkeypatch):
+    manifest = json.loads((model_copy / "manifest.json").read_text())
+    manifest["versions"]["scikit-learn"] = "0.0.1"
+    (model_copy / "manifest.json").write_text(json.dumps(manifest))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    artifacts._store.cache_clear()
+    try:
+        with pytest.warns(UserWarning, match="built with scikit-learn 0.0.1"):
+            store = artifacts._store(model_copy)
+    finally:
+        artifacts._store.cache_clear()
+    assert store.directory.is_relative_to(tmp_path / "cache")
+    assert store.built_with()["scikit-learn"] == sklearn.__version__
+    assert store.load("stance")["labels"] == ["restraint", "hawkish", "neutral"]

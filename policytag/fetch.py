@@ -61,7 +61,7 @@ class Deadline:
         left = self.remaining()
         if left <= 0:
             raise error("the fetch deadline has passed")
-        return timeout
+        return left if timeout is None else min(timeout, left)
 
 
 class _DeadlineStream(httpcore.NetworkStream):

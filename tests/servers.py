@@ -123,13 +123,15 @@ class RecordingServer:
         self.connections = 0
         self._lock = threading.Lock()
         self._server: _Server | None = None
+        self._port: int | None = None
         self._thread: threading.Thread | None = None
 
     @property
     def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("the server is not running")
-        return self._server.server_address[1]
+        """The port it listens (or last listened) on."""
+        if self._port is None:
+            raise RuntimeError("the server has not been started")
+        return self._port
 
     def url(self, path: str = "/", host: str = "127.0.0.1") -> str:
         return f"{'https' if self.tls else 'http'}://{host}:{self.port}{path}"
@@ -145,6 +147,7 @@ class RecordingServer:
     def start(self) -> RecordingServer:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
+        self._port = self._server.server_address[1]
         if self.tls is not None:
             self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

@@ -22,7 +22,7 @@ from policytag.errors import (
     Unreachable, UnsupportedContent,
 )
 from policytag.fetch import USER_AGENT, Deadline, _PinnedBackend, fetch
-from policytag.netpolicy import AllowList, check_url
+from policytag.netpolicy import check_url
 
 from .servers import RecordingServer, Response, loopback_only, redirect, trickle
 

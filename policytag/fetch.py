@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -33,6 +34,7 @@ USER_AGENT = f"policytag/{__version__} (+https://github.com/policytag)"
 KINDS = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text", "application/pdf": "pdf"}
 ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,application/pdf;q=0.9"
 REDIRECT_CODES = {301, 302, 303, 307, 308}
+OS_NOISE = re.compile(r"^\[Errno -?\d+\]\s*|\s*\(_ssl\.c:\d+\)$")  # "[Errno 111] ", " (_ssl.c:1006)"
 READ_SIZE = 4 * 1024  # bytes per socket read: bounds what one gzip decode step inflates to (~4 MB)
 
 
@@ -211,6 +213,7 @@ def _explain(exc: httpx.HTTPError, target: Target, deadline: Deadline) -> FetchE
     if isinstance(exc, httpx.TimeoutException) or deadline.remaining() <= 0:
         return FetchTimeout(f"gave up after {deadline.seconds:g} s")
     reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    reason = OS_NOISE.sub("", reason) or type(exc).__name__
     if isinstance(exc, httpx.ConnectError):
         return Unreachable(f"could not connect to {target.host}: {reason}")
     if isinstance(exc, httpx.DecodingError):

@@ -183,7 +183,7 @@ def _dask_client(scheduler):
     except ImportError:
         raise InputError("--scheduler needs Dask: pip install 'policytag[scale]'") from None
     try:
-        return Client(scheduler, timeout="10s")
+        return Client(scheduler)  # waits up to Dask's distributed.comm.timeouts.connect
     except OSError as exc:
         raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
 

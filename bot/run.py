@@ -1,0 +1,94 @@
+"""Starting the bot: Socket Mode, HTTP behind a real threaded server, or a console chat.
+
+``policytag bot`` picks Socket Mode when ``SLACK_APP_TOKEN`` is set and the console
+when no Slack token is, so trying it needs no setup at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+
+from .config import BotSetupError, Settings
+
+HTTP_THREADS = 8
+PATH = "/slack/events"
+
+
+def choose_mode(settings: Settings, *, http: bool, console: bool) -> str:
+    if console:
+        return "console"
+    if http:
+        if not (settings.bot_token and settings.signing_secret):
+            raise BotSetupError("HTTP mode needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in the environment")
+        return "http"
+    if settings.app_token:
+        if not settings.bot_token:
+            raise BotSetupError("Socket Mode needs SLACK_BOT_TOKEN as well as SLACK_APP_TOKEN")
+        return "socket"
+    if settings.bot_token or settings.signing_secret:
+        raise BotSetupError("set SLACK_APP_TOKEN for Socket Mode, or use --http (or --console to try the bot locally)")
+    return "console"
+
+
+def make_services(settings: Settings):
+    """The tagger (built once, models loaded now), the store and the worker pool."""
+    from policytag.tagger import Tagger
+
+    from .answer import Answerer
+    from .services import Services
+    from .storage import Store
+
+    answerer = Answerer(Tagger(), Store(), settings.cache_ttl)
+    answerer.warm_up()
+    return Services(answerer=answerer, min_text=settings.min_text)
+
+
+def stop_on_sigterm() -> None:
+    """Let SIGTERM unwind like Ctrl-C, so queued replies are still posted before exit."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def serve(settings: Settings, mode: str, host: str, port: int) -> None:
+    from .app import build_app
+
+    services = make_services(settings)
+    app = build_app(settings, services)
+    log = logging.getLogger("policytag.bot")
+    stop_on_sigterm()
+    try:
+        if mode == "http":
+            from slack_bolt.adapter.wsgi import SlackRequestHandler
+            from waitress import create_server
+
+            server = create_server(SlackRequestHandler(app, path=PATH), host=host, port=port, threads=HTTP_THREADS)
+            print(f"policytag bot listening on http://{host}:{server.effective_port}{PATH}", flush=True)
+            server.run()
+        else:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("policytag bot connecting to Slack in Socket Mode")
+            SocketModeHandler(app, settings.app_token).start()
+    except KeyboardInterrupt:
+        log.info("stopping: finishing queued replies")
+    finally:
+        services.jobs.shutdown(wait=True)
+
+
+def main(*, http: bool = False, console: bool = False, host: str = "127.0.0.1", port: int = 3000) -> int:
+    settings = Settings.from_env()
+    mode = choose_mode(settings, http=http, console=console)
+    quiet = mode == "console"  # the terminal is the chat there
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if mode == "console":
+        from .console import converse
+
+        converse(make_services(settings).answerer, settings.min_text, sys.stdin, sys.stdout)
+    else:
+        serve(settings, mode, host, port)
+    return 0

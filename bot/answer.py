@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from policytag.errors import AddressRefused, FetchError, PolicytagError
+from policytag.errors import AddressRefused, ExtractionError, FetchError, PolicytagError
 from policytag.schema import Document, Result
 from policytag.sources import read_source
 from policytag.tagger import Tagger, check_text, prepare
@@ -39,7 +39,7 @@ def fetch_error(exc: PolicytagError) -> str:
     message = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     if isinstance(exc, AddressRefused):
         return f"that address is private, not fetched ({message.removeprefix('refused: ')})"
-    if isinstance(exc, FetchError):
+    if isinstance(exc, FetchError) and not isinstance(exc, ExtractionError):
         return f"couldn't fetch that page: {message}"
     return f"couldn't read that page: {message}"
 

@@ -33,16 +33,14 @@ def choose_mode(settings: Settings, *, http: bool, console: bool) -> str:
 
 
 def make_services(settings: Settings):
-    """The tagger (built once, models loaded now), the store and the worker pool."""
+    """The tagger (built once per process), the store and the worker pool."""
     from policytag.tagger import Tagger
 
     from .answer import Answerer
     from .services import Services
     from .storage import Store
 
-    answerer = Answerer(Tagger(), Store(), settings.cache_ttl)
-    answerer.warm_up()
-    return Services(answerer=answerer, min_text=settings.min_text)
+    return Services(answerer=Answerer(Tagger(), Store(), settings.cache_ttl), min_text=settings.min_text)
 
 
 def stop_on_sigterm() -> None:
@@ -54,11 +52,25 @@ def stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, interrupt)
 
 
-def serve(settings: Settings, mode: str, host: str, port: int) -> None:
-    from .app import build_app
+def connect(settings: Settings, services):
+    """The Bolt app; Bolt checks the token with auth.test here, so say plainly when that fails."""
+    from slack_bolt.error import BoltError
 
+    from .app import build_app
+    from .client import api_base_url
+
+    try:
+        return build_app(settings, services)
+    except BoltError as exc:
+        raise BotSetupError(f"Slack refused SLACK_BOT_TOKEN: {exc}") from None
+    except OSError as exc:
+        raise BotSetupError(f"could not reach the Slack API at {api_base_url(settings)}: {exc}") from None
+
+
+def serve(settings: Settings, mode: str, host: str, port: int) -> None:
     services = make_services(settings)
-    app = build_app(settings, services)
+    app = connect(settings, services)
+    services.answerer.warm_up()
     log = logging.getLogger("policytag.bot")
     stop_on_sigterm()
     try:
@@ -66,7 +78,10 @@ def serve(settings: Settings, mode: str, host: str, port: int) -> None:
             from slack_bolt.adapter.wsgi import SlackRequestHandler
             from waitress import create_server
 
-            server = create_server(SlackRequestHandler(app, path=PATH), host=host, port=port, threads=HTTP_THREADS)
+            try:
+                server = create_server(SlackRequestHandler(app, path=PATH), host=host, port=port, threads=HTTP_THREADS)
+            except OSError as exc:
+                raise BotSetupError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
             print(f"policytag bot listening on http://{host}:{server.effective_port}{PATH}", flush=True)
             server.run()
         else:

@@ -123,7 +123,7 @@ def test_fetch_errors_read_as_one_line():
     assert fetch_error(AddressRefused("refused: 10.0.0.8 is a private address")) == \
         "that address is private, not fetched (10.0.0.8 is a private address)"
     assert fetch_error(BadStatus("404 Not Found", 404)) == "couldn't fetch that page: 404 Not Found"
-    assert fetch_error(ExtractionError("no article text on the page\nmore")) == "couldn't fetch that page: no article text on the page"
+    assert fetch_error(ExtractionError("no article text on the page\nmore")) == "couldn't read that page: no article text on the page"
 
 
 # --- storage -----------------------------------------------------------------------
@@ -215,6 +215,21 @@ def test_the_mode_follows_flags_and_tokens(env, flags, mode):
 def test_incomplete_settings_are_refused_in_one_line(env, flags):
     with pytest.raises(BotSetupError):
         choose_mode(Settings.from_env(env), http=flags.get("http", False), console=False)
+
+
+def test_a_token_slack_refuses_stops_the_bot_with_one_line(tmp_path):
+    from tests.fake_slack import FakeSlack
+
+    with FakeSlack() as slack:
+        slack.fail("auth.test", "invalid_auth", channel=None)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("POLICYTAG_", "SLACK_"))}
+        env.update({"SLACK_BOT_TOKEN": "xoxb-revoked-token", "SLACK_SIGNING_SECRET": "s", "POLICYTAG_SLACK_API_URL": slack.api_url,
+                    "POLICYTAG_DB": str(tmp_path / "bot.sqlite3")})
+        run = subprocess.run([sys.executable, "-m", "policytag.cli", "bot", "--http", "--port", "0"],
+                             capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines()[-1].startswith("policytag: Slack refused SLACK_BOT_TOKEN:")
+    assert "Traceback" not in run.stderr and "xoxb-revoked-token" not in run.stderr
 
 
 # --- manifest --------------------------------------------------------------------------

@@ -2,10 +2,10 @@
 
 A bad line (not JSON, no text, an unreachable URL) gets a result holding its error and
 the rest go on. Lines are tagged in chunks so the shared featurisation runs per chunk.
-With ``jobs`` > 1 the chunks go to local worker processes, with ``scheduler`` to a Dask
-cluster, both through joblib (loky or its dask backend); each worker process builds one
-Tagger and loads the models once (:func:`worker_tagger`), and results come back in input
-order because joblib's generator yields them in submission order.
+With ``jobs`` > 1 the chunks go to local worker processes forked once this process has
+loaded the models; with ``scheduler`` to a Dask cluster through joblib's dask backend,
+where each worker process builds one Tagger and loads the models once
+(:func:`worker_tagger`). Either way results are written in input order.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from itertools import islice
@@ -157,26 +158,58 @@ def tagged_json(chunks: Iterable[Chunk], *, summarize: bool = True, jobs: int = 
     """``(JSON result, failed)`` per input line, in input order.
 
     ``jobs`` > 1 runs chunks on that many local processes; ``scheduler`` (a Dask scheduler
-    address such as ``tcp://host:8786``, or a ``distributed.Client``) runs them on a cluster.
+    address such as ``tcp://host:8786``, or a ``distributed.Client``) runs them on a cluster
+    through joblib's dask backend.
     """
-    if scheduler is None and jobs <= 1:
+    if scheduler is not None:
+        yield from _on_dask(chunks, summarize, scheduler)
+    elif jobs > 1:
+        with _local_pool(jobs, summarize) as pool:
+            yield from _in_order(pool, chunks, summarize, window=2 * jobs)
+    else:
         for chunk in chunks:
             yield from tag_chunk_json(chunk, summarize)
-        return
+
+
+def _local_pool(jobs: int, summarize: bool):
+    """Worker processes forked once this process has loaded the models, so they start warm
+    and share the models' memory instead of each importing and loading for seconds; where
+    fork is unsafe (macOS, Windows) spawned workers load them on their first chunk."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if sys.platform == "linux":
+        worker_tagger(summarize)
+        context = multiprocessing.get_context("fork")
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+def _in_order(pool, chunks: Iterable[Chunk], summarize: bool, window: int) -> Iterator[tuple[str, bool]]:
+    """Results in submission order, with at most ``window`` chunks in flight, so a huge
+    archive streams through in bounded memory."""
+    pending: deque = deque()
+    for chunk in chunks:
+        pending.append(pool.submit(tag_chunk_json, chunk, summarize))
+        if len(pending) >= window:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
+
+
+def _on_dask(chunks: Iterable[Chunk], summarize: bool, scheduler) -> Iterator[tuple[str, bool]]:
     from joblib import Parallel, delayed, parallel_config
 
-    with _dask_client(scheduler) as client:
-        config = parallel_config(backend="dask", client=client) if client else parallel_config(backend="loky")
-        with config:
-            parallel = Parallel(n_jobs=-1 if client else jobs, batch_size=1, pre_dispatch="2*n_jobs", return_as="generator")
-            for results in parallel(delayed(tag_chunk_json)(chunk, summarize) for chunk in chunks):
-                yield from results
+    with _dask_client(scheduler) as client, parallel_config(backend="dask", client=client):
+        parallel = Parallel(n_jobs=-1, batch_size=1, pre_dispatch="2*n_jobs", return_as="generator")
+        for results in parallel(delayed(tag_chunk_json)(chunk, summarize) for chunk in chunks):
+            yield from results
 
 
 def _dask_client(scheduler):
-    """A client for ``scheduler``: the given Client, one connected to an address (closed
-    afterwards), or none for local processes."""
-    if scheduler is None or not isinstance(scheduler, str):
+    """A client for ``scheduler``: the given Client, or one connected to an address (closed afterwards)."""
+    if not isinstance(scheduler, str):
         return nullcontext(scheduler)
     try:
         from distributed import Client

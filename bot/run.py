@@ -100,6 +100,7 @@ def main(*, http: bool = False, console: bool = False, host: str = "127.0.0.1", 
     mode = choose_mode(settings, http=http, console=console)
     quiet = mode == "console"  # the terminal is the chat there
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per fetched page would drown the rest
     if mode == "console":
         from .console import converse
 

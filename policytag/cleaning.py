@@ -17,14 +17,22 @@ NOISE_LINE = re.compile(
     r"(photo|image) credit|photo by|\bphoto\]|via reuters|getty images|/ap photo|afp via)",
     re.IGNORECASE,
 )
+# Searched case-insensitively, NOISE_LINE tries every alternative at every position of a
+# long prose line. Without word boundaries and on the lower-cased line the search can skip
+# ahead by first letter, several times faster; it finds a superset, which NOISE_LINE confirms.
+NOISE_HINT = re.compile(NOISE_LINE.pattern.replace(r"\b", ""))
 END_OF_ARTICLE = re.compile(r"(keep reading|show less|related|more from|latest|recommended|read next)", re.IGNORECASE)
 MIN_PROSE_WORDS = 12
 KEEP_RATIO = 0.4
 
 
+def is_noise(line: str) -> bool:
+    return NOISE_HINT.search(line.lower()) is not None and NOISE_LINE.search(line) is not None
+
+
 def is_prose(line: str) -> bool:
     words = line.split()
-    return len(words) >= MIN_PROSE_WORDS and line.rstrip()[-1:] in '.!?"”’)' and not NOISE_LINE.search(line)
+    return len(words) >= MIN_PROSE_WORDS and line.rstrip()[-1:] in '.!?"”’)' and not is_noise(line)
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,7 @@ class PastedPage:
 
 def looks_like_title(line: str) -> bool:
     words = line.split()
-    return 3 <= len(words) <= 16 and line[-1:] not in ".:;,|" and "|" not in line and not NOISE_LINE.search(line)
+    return 3 <= len(words) <= 16 and line[-1:] not in ".:;,|" and "|" not in line and not is_noise(line)
 
 
 def main_text(text: str) -> PastedPage:

@@ -78,12 +78,13 @@ class Answerer:
         except Exception:
             log.exception("fetching %s failed", url)
             return Item(source=url, error="couldn't fetch that page: something went wrong on my side")
-        return self._tag(url, key, document.model_copy(update={"url": document.url or url}))
+        # Stored under the URL as pasted, not the one redirects led to: that is what the next paste names.
+        return self._tag(url, key, document.model_copy(update={"url": document.url or url}), pasted_url=url)
 
     def text(self, text: str) -> Item:
         return self._tag("your text", result_key(text), Document(text=text, source="slack"))
 
-    def _tag(self, source: str, key: str, document: Document) -> Item:
+    def _tag(self, source: str, key: str, document: Document, pasted_url: str | None = None) -> Item:
         try:
             document = prepare(document)
             check_text(document.text)
@@ -93,5 +94,5 @@ class Answerer:
         except Exception:
             log.exception("tagging %s failed", source)
             return Item(source=source, error="couldn't tag that: something went wrong on my side")
-        self.store.save_result(key, document.text, result, url=document.url)
+        self.store.save_result(key, document.text, result, url=pasted_url)
         return Item(source=source, key=key, result=result)

@@ -97,6 +97,12 @@ def reply_blocks(items: list[Item]) -> list[dict]:
     return blocks
 
 
+def private_reply_blocks(items: list[Item]) -> list[dict]:
+    """The reply for the user alone, where the bot may not post (a channel it is not in)."""
+    note = "Only you can see this: invite me to the channel to share results."
+    return [{"type": "context", "elements": [{"type": "mrkdwn", "text": note}]}] + reply_blocks(items)
+
+
 def reply_text(items: list[Item]) -> str:
     """The plain-text fallback Slack shows in notifications and to screen readers."""
     lines = []

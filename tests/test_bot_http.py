@@ -18,7 +18,7 @@ import pytest
 
 from tests.articles import PASTED_TEXT, TITLE, article_html
 from tests.fake_slack import BOT_ID, BOT_USER_ID, FakeSlack, Sender
-from tests.servers import RecordingServer, Response
+from tests.servers import RecordingServer, Response, redirect
 
 REPO = Path(__file__).resolve().parent.parent
 TOKEN = "xoxb-test-0000-secret-bot-token"
@@ -48,7 +48,7 @@ def slow_page(request):
 def articles():
     routes = {"/asia.html": Response(body=article_html().encode()),
               "/europe.html": Response(body=article_html("Brussels tightens the oil price cap", EUROPE).encode()),
-              "/slow.html": slow_page}
+              "/slow.html": slow_page, "/moved": redirect("/europe.html")}
     routes.update({f"/article/{n}": Response(body=article_html(f"{TITLE}, part {n}").encode()) for n in range(50)})
     with RecordingServer(routes) as server:
         yield server
@@ -265,13 +265,15 @@ def test_a_404_is_reported_in_one_line(bot, slack, articles):
 
 
 def test_the_same_url_pasted_again_reuses_the_stored_result(bot, slack, articles):
-    first, second = message(f"<{articles.url('/europe.html')}>"), message(f"again <{articles.url('/europe.html')}>")
+    """Also for a URL that redirects: the result is stored under the URL people paste."""
+    first, second = message(f"<{articles.url('/moved')}>"), message(f"again <{articles.url('/moved')}>")
     bot.sender.event(first, event_id="Ev-cache-1")
     [reply] = replies_to(slack, first["ts"])
     bot.sender.event(second, event_id="Ev-cache-2")
     [again] = replies_to(slack, second["ts"])
     assert "region europe" in reply.params["text"] and reply.params["text"] == again.params["text"]
-    assert articles.paths().count("/europe.html") == 1
+    assert articles.url("/europe.html") in json.dumps(again.params["blocks"])
+    assert (articles.paths().count("/moved"), articles.paths().count("/europe.html")) == (1, 1)
 
 
 def test_a_429_is_waited_out_and_the_reply_still_posted(bot, slack, articles):

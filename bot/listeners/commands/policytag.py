@@ -1,7 +1,6 @@
 from slack_sdk.errors import SlackApiError
 
-from ...answer import Item
-from ...blocks import reply_blocks, reply_text
+from ...blocks import private_reply_blocks, reply_text
 from ...messages import what_to_tag
 from ...posting import post_items
 
@@ -19,22 +18,14 @@ def policytag_callback(ack, command, context, client, respond, logger):
     ack(response_type="ephemeral", text=f"Tagging {what}…")
     services = context["services"]
 
-    def tag_and_post():
+    def post_result():
         items = services.answerer.answer(request)
         try:
             post_items(client, items, channel=command["channel_id"])
         except SlackApiError as exc:
             if exc.response.get("error") not in NOT_A_MEMBER:
                 raise
-            show_privately(respond, items)
+            # Where the bot may not post, the result goes to the user alone, by the command's response_url.
+            respond(response_type="ephemeral", replace_original=False, text=reply_text(items), blocks=private_reply_blocks(items))
 
-    services.submit(logger, tag_and_post)
-
-
-def show_privately(respond, items: list[Item]) -> None:
-    """Where the bot may not post (a channel it is not in, a DM), the result goes to the user alone."""
-    respond(
-        response_type="ephemeral", replace_original=False, text=reply_text(items),
-        blocks=[{"type": "context", "elements": [{"type": "mrkdwn", "text": "Only you can see this: invite me to the channel to share results."}]}]
-        + reply_blocks(items),
-    )
+    services.submit(logger, post_result)

@@ -243,13 +243,16 @@ def test_the_manifest_asks_for_exactly_what_the_listeners_use():
     manifest = yaml.safe_load((REPO / "bot" / "manifest.yml").read_text())
     app = App(token="xoxb-x", signing_secret="s", token_verification_enabled=False)
     register_listeners(app)
-    registered = {str(m) for listener in app._listeners for m in listener.matchers}
-    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
-    assert events == {"app_mention", "message.channels", "message.groups"}
+    assert sorted(listener.ack_function.__name__ for listener in app._listeners) == [
+        "app_mention_callback", "feedback_right_callback", "fix_tags_callback", "fix_tags_submission",
+        "message_callback", "policytag_callback",
+    ]
+    # message in public and private channels, app_mention; their read scopes, chat:write, commands.
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {"app_mention", "message.channels", "message.groups"}
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {"app_mentions:read", "channels:history", "groups:history", "chat:write", "commands"}
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/policytag"]
-    assert manifest["settings"]["interactivity"]["is_enabled"] is True
-    assert len(app._listeners) == 6 and registered  # message, app_mention, /policytag, two buttons, one modal
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True  # the buttons and the modal
+    assert manifest["settings"]["socket_mode_enabled"] is True
 
 
 # --- console -----------------------------------------------------------------------------

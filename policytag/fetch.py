@@ -94,7 +94,11 @@ class _PinnedBackend(httpcore.NetworkBackend):
         self._address, self._deadline, self._sockets = address, deadline, httpcore.SyncBackend()
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None) -> httpcore.NetworkStream:
-        if ipaddress.ip_address(host) != self._address:
+        try:
+            checked = ipaddress.ip_address(host) == self._address
+        except ValueError:  # a name: connecting would mean a second lookup
+            checked = False
+        if not checked:
             raise httpcore.ConnectError(f"{host} is not the address that was checked")
         timeout = self._deadline.clip(timeout, httpcore.ConnectTimeout)
         stream = self._sockets.connect_tcp(host, port, timeout, local_address, socket_options)

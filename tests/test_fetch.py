@@ -196,10 +196,12 @@ def test_without_allow_list_loopback_is_refused_before_any_connection(server, ho
     assert server.connections == 0
 
 
-def test_pinned_backend_connects_only_to_the_checked_address():
+@pytest.mark.parametrize("host", ["10.0.0.5", "public.example"])
+def test_pinned_backend_connects_only_to_the_checked_address(host, dns):
     backend = _PinnedBackend(check_url("http://public.example/", timeout=2).address, Deadline(5))
     with pytest.raises(httpcore.ConnectError, match="not the address that was checked"):
-        backend.connect_tcp("10.0.0.5", 80)
+        backend.connect_tcp(host, 80)
+    assert dns == ["public.example"]  # the check's lookup only
 
 
 # -- fetching -------------------------------------------------------------------------

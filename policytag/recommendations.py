@@ -15,7 +15,8 @@ from .sentences import split_sentences
 
 MAX_RECOMMENDATIONS = 5
 CUES = (  # (pattern, strength)
-    (r"\b(must|should|ought to|needs? to|has to|have to)\b(?! (?:be|have been) (?:noted|said))", 0.9),
+    # "should have" looks back (criticism of the past), not forward: not a prescription.
+    (r"\b(must|should|ought to|needs? to|has to|have to)\b(?! (?:have|be noted|be said)\b)", 0.9),
     (r"\b(it is|it's) (?:high )?time (?:to|for)\b", 0.9),
     (r"\b(?:we|i) (?:urge|recommend|propose|call on|call for)\b", 0.9),
     (r"\b(?:urges?|urged|calls? on|calls? for|recommends?|proposes?)\b", 0.6),

@@ -1,0 +1,66 @@
+"""Pasted-page cleaning, sentence splitting, summary and recommendations."""
+
+from __future__ import annotations
+
+from policytag.cleaning import main_text
+from policytag.recommendations import extract_recommendations, find_actor
+from policytag.sentences import split_sentences
+from policytag.summary import summarize_text
+
+
+def test_seed_page_is_cut_down_to_its_article(seed_page):
+    page = main_text(seed_page.read_text(encoding="utf-8"))
+    assert page.title == "Reinvesting in US-Japan-South Korea strategic relations"
+    assert page.text.startswith("As foreign policy experts in the United States, Japan, and South Korea")
+    assert page.text.endswith("reimagine what is possible.")
+    for noise in ("Follow us", "Pope Francis", "Saudi", "Afghanistan", "Subscribe", "keep reading", "State Department photo"):
+        assert noise not in page.text
+
+
+def test_plain_text_passes_through():
+    text = "A single paragraph about talks in Geneva that has no page around it at all."
+    assert main_text(text).text == text and main_text(text).title is None
+
+
+def test_splitter_survives_abbreviations_and_quotes():
+    text = ('The U.S. envoy met Gen. Milley on Dec. 5 in Washington. "We must act," he said. '
+            "Then the Jan. 6 panel met.\n\nA new paragraph starts here")
+    assert split_sentences(text) == [
+        "The U.S. envoy met Gen. Milley on Dec. 5 in Washington.",
+        '"We must act," he said.',
+        "Then the Jan. 6 panel met.",
+        "A new paragraph starts here",
+    ]
+
+
+def test_seed_page_recommendations(seed_page):
+    article = main_text(seed_page.read_text(encoding="utf-8")).text
+    found = extract_recommendations(article)
+    texts = [r.text for r in found]
+    assert 1 <= len(found) <= 5
+    assert texts[0].startswith("The United States must resist calls to frame")
+    assert found[0].actor == "The United States"
+    assert any(t.startswith("One way is to resuscitate ideas from the 2017") for t in texts)
+    assert all(a.score >= b.score for a, b in zip(found, found[1:]))
+
+
+def test_text_that_prescribes_nothing_has_no_recommendations():
+    report = ("The ministers met in Cairo on Tuesday. They discussed border crossings and aid deliveries. "
+              "Officials said the talks would continue next week. It should have produced a plan by spring.")
+    assert extract_recommendations(report) == []
+
+
+def test_actor_is_the_subject_of_the_modal():
+    assert find_actor("Tokyo should lift its export curbs on Seoul.") == "Tokyo"
+    assert find_actor("In the end, the United States must talk to Tehran.") == "the United States"
+    assert find_actor("It is time to talk.") is None
+
+
+def test_summary_is_three_central_sentences_in_article_order(seed_page):
+    article = main_text(seed_page.read_text(encoding="utf-8")).text
+    summary = summarize_text(article)
+    assert len(summary) == 3
+    positions = [article.index(s) for s in summary]
+    assert positions == sorted(positions)
+    assert summarize_text("Too short.") == []
+    assert summarize_text("One sentence that is long enough to keep as it is.") == ["One sentence that is long enough to keep as it is."]

@@ -4,20 +4,61 @@ The host featurises each batch once per featurizer, hands the features to every
 classifier that asked for them, checks what comes back against the classifier's
 declared contract, and records any failure against the plugin that caused it, so one
 broken plugin never takes the others' tags down.
+
+Each classifier runs in a thread of its own with a time budget
+(``POLICYTAG_CLASSIFIER_TIMEOUT`` seconds, default 20): one that overruns is reported
+as timed out and the others' tags come back without it. A Python thread cannot be
+killed, so the overrunning call is left to finish in the background, and that
+classifier is not started again until it has.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as Overran
 from typing import Any
 
 from .classifier import Classifier, featurizer_names
 from .cleaning import main_text
-from .errors import InputError, one_line
+from .errors import InputError, PolicytagError, one_line
 from .plugin_manager import PluginManager, Registry, collect, get_plugin_manager
 from .schema import Document, ErrorReport, Recommendation, Result, Tag
 
 CORE = "policytag"
+DEFAULT_CLASSIFIER_TIMEOUT = 20.0
+
+
+def timeout_setting() -> float:
+    """``POLICYTAG_CLASSIFIER_TIMEOUT`` in seconds (``inf``: no limit), else 20."""
+    raw = os.environ.get("POLICYTAG_CLASSIFIER_TIMEOUT", "").strip()
+    if not raw:
+        return DEFAULT_CLASSIFIER_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value > 0:  # also refuses nan
+        raise PolicytagError(f"POLICYTAG_CLASSIFIER_TIMEOUT must be a positive number of seconds, not {raw!r}")
+    return value
+
+
+def in_thread(name: str, call: Callable[[], Any]) -> Future:
+    """Run ``call`` in a daemon thread (a hung plugin must not keep the process from exiting)."""
+    future: Future = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(call())
+        except BaseException as exc:  # handed to the waiting thread, which reports it
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
 
 
 def as_document(item: str | Document) -> Document:
@@ -65,10 +106,15 @@ class Tagger:
     Build one and reuse it: plugins are loaded once and models lazily on first use.
     """
 
-    def __init__(self, plugin_manager: PluginManager | None = None, *, summarize: bool = True) -> None:
+    def __init__(
+        self, plugin_manager: PluginManager | None = None, *, summarize: bool = True, classifier_timeout: float | None = None
+    ) -> None:
         self.pm = plugin_manager if plugin_manager is not None else get_plugin_manager()
         self.summarize = summarize
+        self.classifier_timeout = classifier_timeout or timeout_setting()
         self._registry: Registry | None = None
+        self._overdue: dict[str, Future] = {}  # dimension -> a call that ran over its budget
+        self._overdue_lock = threading.Lock()
 
     @property
     def registry(self) -> Registry:
@@ -139,27 +185,53 @@ class Tagger:
                     )
 
         tagged: dict[str, list[list[Tag]]] = {}
+        running: dict[str, Future] = {}
+        errors: dict[str, ErrorReport] = {}
         for dimension, classifier in registry.classifiers.items():
             owner = registry.owner(classifier)
             wanted = featurizer_names(classifier)
             failed = [feature_errors[name] for name in wanted if name in feature_errors]
             if failed:
-                error = failed[0]
-            else:
-                try:
-                    given = tuple(features[name] for name in wanted) if wanted else batch
-                    if isinstance(classifier.featurizer, str):
-                        given = given[0]
-                    predicted = classifier.predict_many(given, batch)
-                    if not isinstance(predicted, list) or len(predicted) != len(batch):
-                        got = len(predicted) if isinstance(predicted, list) else type(predicted).__name__
-                        raise ValueError(f"returned {got} results for {len(batch)} documents")
-                    tagged[dimension] = [validate_tags(classifier, tags) for tags in predicted]
+                errors[dimension] = failed[0]
+                continue
+            with self._overdue_lock:
+                late = self._overdue.get(dimension)
+                if late is not None and not late.done():
+                    errors[dimension] = ErrorReport(plugin=owner, message=(
+                        f"classifier {dimension!r} is still busy with an earlier batch that ran over its "
+                        f"{self.classifier_timeout:g} s budget (POLICYTAG_CLASSIFIER_TIMEOUT)"))
                     continue
-                except Exception as exc:
-                    error = ErrorReport(plugin=owner, message=f"classifier {dimension!r}: {one_line(exc)}")
-            for result in results:
-                result.errors.append(error)
+                self._overdue.pop(dimension, None)
+            given = tuple(features[name] for name in wanted) if wanted else batch
+            if isinstance(classifier.featurizer, str):
+                given = given[0]
+            running[dimension] = in_thread(
+                f"policytag-classifier-{dimension}", lambda c=classifier, g=given: c.predict_many(g, batch)
+            )
+
+        budget = None if math.isinf(self.classifier_timeout) else self.classifier_timeout
+        deadline = None if budget is None else time.monotonic() + budget
+        for dimension, future in running.items():
+            classifier = registry.classifiers[dimension]
+            owner = registry.owner(classifier)
+            try:
+                predicted = future.result(None if deadline is None else max(0.0, deadline - time.monotonic()))
+                if not isinstance(predicted, list) or len(predicted) != len(batch):
+                    got = len(predicted) if isinstance(predicted, list) else type(predicted).__name__
+                    raise ValueError(f"returned {got} results for {len(batch)} documents")
+                tagged[dimension] = [validate_tags(classifier, tags) for tags in predicted]
+            except Overran:
+                with self._overdue_lock:
+                    self._overdue[dimension] = future
+                errors[dimension] = ErrorReport(plugin=owner, message=(
+                    f"classifier {dimension!r} timed out after {self.classifier_timeout:g} s "
+                    f"(POLICYTAG_CLASSIFIER_TIMEOUT); its tags are left out"))
+            except Exception as exc:
+                errors[dimension] = ErrorReport(plugin=owner, message=f"classifier {dimension!r}: {one_line(exc)}")
+        for dimension in registry.classifiers:
+            if dimension in errors:
+                for result in results:
+                    result.errors.append(errors[dimension])
         return tagged
 
     def _add_text_analysis(self, doc: Document, result: Result) -> None:

@@ -1,0 +1,130 @@
+"""A fitted ``TfidfVectorizer``'s ``transform``, at close to the cost of tokenising once.
+
+scikit-learn builds every word pair of every text as a new string ("red sea") and looks
+it up in a dict, and strips accents character by character in Python; together that
+costs about three times reading the words once. Here each token is looked up once as a
+word id, pairs become integer keys (``first * n_words + second``) found with one
+vectorised ``searchsorted`` per batch, and accents are stripped only from texts that
+have any. The matrix is the one scikit-learn returns (same columns, same weights to
+float rounding); vectorizers this does not cover are left to scikit-learn.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+
+DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def strip_accents(text: str) -> str:
+    """``sklearn``'s ``strip_accents_unicode``, without a Python loop over every character."""
+    if text.isascii():
+        return text
+    if not unicodedata.is_normalized("NFKD", text):
+        text = unicodedata.normalize("NFKD", text)
+    for mark in {c for c in NON_ASCII.findall(text) if unicodedata.combining(c)}:
+        text = text.replace(mark, "")
+    return text
+
+
+class WordIds(dict):
+    """Word → id, and -1 for any other word, so ids come from ``map`` at C speed."""
+
+    def __missing__(self, word: str) -> int:
+        return -1
+
+
+def supported(vectorizer) -> bool:
+    """Whether :class:`FastTfidf` reproduces this fitted vectorizer exactly."""
+    return (
+        vectorizer.analyzer == "word" and vectorizer.input == "content" and vectorizer.tokenizer is None
+        and vectorizer.preprocessor is None and vectorizer.stop_words is None
+        and vectorizer.token_pattern == DEFAULT_TOKEN_PATTERN and tuple(vectorizer.ngram_range) in {(1, 1), (1, 2)}
+        and vectorizer.strip_accents in (None, "unicode") and not vectorizer.binary
+        and vectorizer.norm in (None, "l2") and hasattr(vectorizer, "vocabulary_")
+    )
+
+
+class FastTfidf:
+    """``transform`` of a fitted word ``TfidfVectorizer`` (see :func:`supported`)."""
+
+    def __init__(self, vectorizer) -> None:
+        self.lowercase = vectorizer.lowercase
+        self.strip = vectorizer.strip_accents == "unicode"
+        self.pattern = re.compile(vectorizer.token_pattern)
+        self.sublinear = vectorizer.sublinear_tf
+        self.norm = vectorizer.norm
+        self.dtype = vectorizer.dtype
+        self.idf = vectorizer.idf_.astype(self.dtype) if vectorizer.use_idf else None
+        self.width = len(vectorizer.vocabulary_)
+        words = WordIds()  # every word that is a feature or half of one
+        unigrams, pairs = [], []
+        for term, column in vectorizer.vocabulary_.items():
+            parts = [words.setdefault(part, len(words)) for part in term.split(" ")]
+            (unigrams if len(parts) == 1 else pairs).append((parts, column))
+        self.words = words
+        self.word_column = np.full(len(words) + 1, -1, dtype=np.int64)  # the extra slot: unknown words (-1)
+        for (word,), column in unigrams:
+            self.word_column[word] = column
+        keys = np.array([a * len(words) + b for (a, b), _ in pairs], dtype=np.int64)
+        order = np.argsort(keys)
+        self.pair_keys = keys[order]
+        self.pair_column = np.array([column for _, column in pairs], dtype=np.int64)[order]
+
+    def tokens(self, text: str) -> list[str]:
+        if self.lowercase:
+            text = text.lower()
+        if self.strip:
+            text = strip_accents(text)
+        return self.pattern.findall(text)
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """The TF-IDF matrix, one row per text, as ``vectorizer.transform(texts)`` gives it."""
+        ids: list[int] = []
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        word_id = self.words.__getitem__
+        for row, text in enumerate(texts):
+            before = len(ids)
+            ids.extend(map(word_id, self.tokens(text)))
+            ids.append(-1)  # a gap, so no pair spans two texts
+            lengths[row] = len(ids) - before
+        ids_array = np.array(ids, dtype=np.int64)
+        rows = np.repeat(np.arange(len(texts)), lengths)
+        columns = [self.word_column[ids_array]]
+        row_parts = [rows]
+        if len(self.pair_keys) and len(ids_array) > 1:
+            first, second = ids_array[:-1], ids_array[1:]
+            both = (first >= 0) & (second >= 0)
+            keys = first[both] * len(self.words) + second[both]
+            at = np.minimum(np.searchsorted(self.pair_keys, keys), len(self.pair_keys) - 1)
+            hit = self.pair_keys[at] == keys
+            columns.append(self.pair_column[at[hit]])
+            row_parts.append(rows[:-1][both][hit])
+        column, row = np.concatenate(columns), np.concatenate(row_parts)
+        keep = column >= 0
+        counts = sparse.csr_matrix(
+            (np.ones(int(keep.sum()), dtype=self.dtype), (row[keep], column[keep])),
+            shape=(len(texts), self.width),
+        )
+        counts.sum_duplicates()
+        return self._weigh(counts)
+
+    def _weigh(self, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+        data = matrix.data
+        if self.sublinear:
+            np.log(data, out=data)
+            data += 1.0
+        if self.idf is not None:
+            data *= self.idf[matrix.indices]
+        if self.norm == "l2":
+            row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+            norms = np.sqrt(np.bincount(row_of, weights=np.square(data, dtype=np.float64), minlength=matrix.shape[0]))
+            norms[norms == 0] = 1.0
+            data /= norms[row_of].astype(self.dtype)
+        return matrix

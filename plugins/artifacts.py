@@ -18,6 +18,7 @@ from typing import Any
 from policytag.modelstore import MANIFEST, ModelStore
 
 
+@lru_cache(maxsize=1)
 def shipped_models_dir() -> Path:
     import policytag.models
 
@@ -65,10 +66,14 @@ def bundled_store() -> ModelStore:
 
 
 @lru_cache(maxsize=16)
-def _artifact(directory: Path, name: str) -> Any:
-    return _store(directory).load(name)
+def _artifact(directory: str, name: str) -> Any:
+    return _store(Path(directory)).load(name)
 
 
 def load_artifact(name: str) -> Any:
-    """One verified artifact, loaded once per process however many plugins use it."""
-    return _artifact(models_dir(), name)
+    """One verified artifact, loaded once per process however many plugins use it.
+
+    Called for every tag's evidence, so the cache key is a plain string: building and
+    hashing a Path per call cost more than the evidence itself.
+    """
+    return _artifact(os.environ.get("POLICYTAG_MODELS") or str(shipped_models_dir()), name)

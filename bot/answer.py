@@ -15,7 +15,7 @@ from policytag.sources import read_source
 from policytag.tagger import Tagger, check_text, prepare
 
 from .messages import Request
-from .storage import Store, result_key
+from .storage import StorageError, Store, result_key
 
 log = logging.getLogger(__name__)
 WARM_UP_TEXT = (
@@ -32,6 +32,7 @@ class Item:
     key: str | None = None
     result: Result | None = None
     error: str | None = None
+    note: str | None = None  # what went wrong around a good result (it could not be stored)
 
 
 def fetch_error(exc: PolicytagError) -> str:
@@ -94,5 +95,10 @@ class Answerer:
         except Exception:
             log.exception("tagging %s failed", source)
             return Item(source=source, error="couldn't tag that: something went wrong on my side")
-        self.store.save_result(key, document.text, result, url=pasted_url)
+        try:
+            self.store.save_result(key, document.text, result, url=pasted_url)
+        except StorageError as exc:
+            log.warning("%s", exc)
+            note = f"couldn't store this result ({exc.reason}), so it has no feedback buttons"
+            return Item(source=source, result=result, note=note)
         return Item(source=source, key=key, result=result)

@@ -83,6 +83,8 @@ def item_blocks(item: Item) -> list[dict]:
     if result.errors:
         notes = "; ".join(f"{e.plugin}: {e.message}" for e in result.errors)
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(escape(f"some tags are missing: {notes}"))}]})
+    if item.note:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(escape(item.note))}]})
     if item.key:
         blocks.append(feedback_buttons(item.key))
     return blocks

@@ -29,11 +29,16 @@ def answer_in_thread(services: Services, client: WebClient, logger, event: dict,
         logger.info("post %s in %s already answered", ts, channel)
         return
     thread_ts = event.get("thread_ts") or ts
-    if request is None:
-        hint = "Paste a link or some article text after the mention, and I'll tag it."
-        services.submit(logger, client.chat_postMessage, channel=channel, thread_ts=thread_ts, text=hint)
-        return
-    services.submit(logger, tag_and_post, services, client, request, channel=channel, thread_ts=thread_ts)
+
+    def answer() -> None:
+        if request is None:
+            hint = "Paste a link or some article text after the mention, and I'll tag it."
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=hint)
+        else:
+            tag_and_post(services, client, request, channel=channel, thread_ts=thread_ts)
+        services.store.finish(f"post:{channel}:{ts}")  # posted: a retry after a restart is now ignored
+
+    services.submit(logger, answer)
 
 
 def where(body: dict) -> tuple[str | None, str | None]:

@@ -3,25 +3,46 @@
 It lives on disk so that a restart neither answers a Slack retry a second time nor
 forgets the feedback people gave. Each call opens its own short connection, so the
 threads share nothing but the file (WAL mode lets readers and a writer overlap).
+
+A claim names the process run that made it and is marked done once the reply is
+posted: a retry after a restart is ignored if the reply went out, and answered if the
+process was killed before it could. If the file cannot be used (locked by another
+process, on a read-only path, deleted while the bot runs), the bot keeps answering:
+claims are also kept in memory, a deleted file is recreated, and what could not be
+stored raises :class:`StorageError`, a one-line reason the reply can show.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sqlite3
+import threading
 import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
+from policytag.errors import PolicytagError
 from policytag.labelled import Seed
 from policytag.schema import Result
+
+log = logging.getLogger(__name__)
+RUN = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"  # this process run: whose claims are still in progress
+BUSY_TIMEOUT = 2.0  # seconds to wait for another writer; claims sit on the path of Slack's 3-second ack
+REMEMBERED = 100_000  # claims also kept in memory (a few MB), so duplicates are caught when the file is not
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS seen (
     key TEXT PRIMARY KEY,          -- 'event:<event_id>' or 'post:<channel>:<ts>'
-    at REAL NOT NULL
+    at REAL NOT NULL,
+    run TEXT,                      -- the process run that claimed it
+    done INTEGER NOT NULL DEFAULT 1  -- 0 while the reply is being made
 );
 CREATE TABLE IF NOT EXISTS results (
     key TEXT PRIMARY KEY,          -- result_key(url) for links, result_key(text) for pasted text
@@ -64,47 +85,126 @@ def normalised(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
+class StorageError(PolicytagError):
+    """The bot's SQLite file could not be read or written; the message says why, in one line."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason  # without the file's path: fit to show in Slack
+
+
+def _reason(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
 class Store:
     """One SQLite file holding everything the bot remembers."""
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path else default_db_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
+        self._claims: OrderedDict[str, None] = OrderedDict()
+        self._claims_lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._run("open", lambda db: (db.execute("PRAGMA journal_mode=WAL"), self._create(db)))
+        except (OSError, StorageError) as exc:
+            log.warning("cannot use the database %s (%s): answering anyway, storing nothing until it can be written",
+                        self.path, _reason(exc))
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
         # No fsync per write: a claim sits on the path of every acknowledgement. WAL keeps
         # the file consistent; a power cut may forget the last claims, never corrupt them.
         db.execute("PRAGMA synchronous=NORMAL")
         return db
 
+    @staticmethod
+    def _create(db: sqlite3.Connection) -> None:
+        db.executescript(SCHEMA)
+        columns = {row[1] for row in db.execute("PRAGMA table_info(seen)")}
+        if "run" not in columns:  # a file written before claims named their run
+            db.execute("ALTER TABLE seen ADD COLUMN run TEXT")
+            db.execute("ALTER TABLE seen ADD COLUMN done INTEGER NOT NULL DEFAULT 1")
+
+    def _run(self, doing: str, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        """``work`` on a fresh connection; a file deleted under us is recreated; failures are StorageError."""
+        try:
+            with closing(self._connect()) as db:
+                try:
+                    return work(db)
+                except sqlite3.OperationalError as exc:
+                    if "no such table" not in str(exc):
+                        raise
+                    log.warning("the database %s lost its tables (deleted while running?): recreating it", self.path)
+                    self._create(db)
+                    return work(db)
+        except (sqlite3.Error, OSError) as exc:
+            raise StorageError(f"could not {doing} in {self.path}: {_reason(exc)}", _reason(exc)) from None
+
+    def _remember(self, key: str) -> bool:
+        """Claim ``key`` in this process's memory: True the first time."""
+        with self._claims_lock:
+            if key in self._claims:
+                return False
+            self._claims[key] = None
+            if len(self._claims) > REMEMBERED:
+                self._claims.popitem(last=False)
+            return True
+
     def claim(self, key: str) -> bool:
-        """True the first time a key is claimed, False ever after (atomically, across threads and restarts)."""
-        with closing(self._connect()) as db:
-            return db.execute("INSERT OR IGNORE INTO seen (key, at) VALUES (?, ?)", (key, time.time())).rowcount == 1
+        """True the first time a key is claimed, False ever after (atomically, across threads and restarts).
+
+        A claim left unfinished by an earlier run (killed mid-work) is taken over, so the
+        retry Slack sends after the restart is answered once."""
+        if not self._remember(key):
+            return False
+
+        def claim_in(db: sqlite3.Connection) -> bool:
+            now = time.time()
+            if db.execute("INSERT OR IGNORE INTO seen (key, at, run, done) VALUES (?, ?, ?, 0)", (key, now, RUN)).rowcount:
+                return True
+            taken = db.execute("UPDATE seen SET run = ?, at = ? WHERE key = ? AND done = 0 AND (run IS NULL OR run != ?)",
+                               (RUN, now, key, RUN)).rowcount
+            if taken:
+                log.info("%s was claimed by an earlier run that did not finish it: answering it now", key)
+            return bool(taken)
+
+        try:
+            return self._run("record a claim", claim_in)
+        except StorageError as exc:
+            log.warning("%s; %s is remembered in memory only", exc, key)
+            return True
+
+    def finish(self, key: str) -> None:
+        """Mark a claim done (its reply was posted): a retry after a restart is then ignored."""
+        try:
+            self._run("mark a claim done", lambda db: db.execute(
+                "INSERT INTO seen (key, at, run, done) VALUES (?, ?, ?, 1) ON CONFLICT(key) DO UPDATE SET done = 1",
+                (key, time.time(), RUN)))
+        except StorageError as exc:
+            log.warning("%s; a retry of %s after a restart may be answered again", exc, key)
 
     def save_result(self, key: str, text: str, result: Result, url: str | None = None) -> None:
-        with closing(self._connect()) as db:
-            db.execute(
-                "INSERT OR REPLACE INTO results (key, url, text, result, at) VALUES (?, ?, ?, ?, ?)",
-                (key, url, text, result.model_dump_json(), time.time()),
-            )
+        self._run("store the result", lambda db: db.execute(
+            "INSERT OR REPLACE INTO results (key, url, text, result, at) VALUES (?, ?, ?, ?, ?)",
+            (key, url, text, result.model_dump_json(), time.time()),
+        ))
 
     def stored(self, key: str) -> tuple[str, str | None, Result] | None:
         """The text, URL and result stored under a key, however old."""
-        with closing(self._connect()) as db:
-            row = db.execute("SELECT text, url, result FROM results WHERE key = ?", (key,)).fetchone()
+        row = self._run("read the stored result", lambda db: db.execute(
+            "SELECT text, url, result FROM results WHERE key = ?", (key,)).fetchone())
         return None if row is None else (row[0], row[1], Result.model_validate_json(row[2]))
 
     def cached_result(self, url: str, ttl: float) -> Result | None:
-        """The result stored for a URL if it is younger than ``ttl`` seconds."""
-        with closing(self._connect()) as db:
-            row = db.execute(
+        """The result stored for a URL if it is younger than ``ttl`` seconds (None also when it cannot be read)."""
+        try:
+            row = self._run("read the cache", lambda db: db.execute(
                 "SELECT result FROM results WHERE key = ? AND url = ? AND at > ?", (result_key(url), url, time.time() - ttl)
-            ).fetchone()
+            ).fetchone())
+        except StorageError as exc:
+            log.warning("%s: fetching the page again", exc)
+            return None
         return None if row is None else Result.model_validate_json(row[0])
 
     def add_feedback(self, key: str, *, user: str | None, verdict: str, region: list[str], topic: list[str], stance: str) -> Seed:
@@ -114,18 +214,17 @@ class Store:
             raise LookupError("that reply is no longer stored, so its tags cannot be corrected")
         text, url, _ = found
         seed = Seed(id=f"feedback-{key[:16]}", text=text, region=region, topic=topic, stance=stance, source=f"slack-feedback:{verdict}")
-        with closing(self._connect()) as db:
-            db.execute(
-                "INSERT INTO feedback (result_key, url, text, user, verdict, region, topic, stance, at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (key, url, text, user, verdict, json.dumps(region), json.dumps(topic), stance, time.time()),
-            )
+        self._run("store the feedback", lambda db: db.execute(
+            "INSERT INTO feedback (result_key, url, text, user, verdict, region, topic, stance, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (key, url, text, user, verdict, json.dumps(region), json.dumps(topic), stance, time.time()),
+        ))
         return seed
 
     def feedback_seeds(self) -> list[Seed]:
         """Feedback as seeds, one per passage: the latest feedback on a text wins."""
-        with closing(self._connect()) as db:
-            rows = db.execute("SELECT result_key, text, verdict, region, topic, stance FROM feedback ORDER BY id").fetchall()
+        rows = self._run("read the feedback", lambda db: db.execute(
+            "SELECT result_key, text, verdict, region, topic, stance FROM feedback ORDER BY id").fetchall())
         latest: dict[str, Seed] = {}
         for key, text, verdict, region, topic, stance in rows:
             latest[normalised(text)] = Seed(

@@ -11,23 +11,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-NOISE_LINE = re.compile(
-    r"(follow us|subscribe|newsletter|sign up|keep reading|show less|read more|related:|"
+# Searched in the lower-cased line, case-sensitively: then the regex engine can skip ahead
+# by first letter, where an IGNORECASE search tries every alternative at every position
+# of a long prose line (~8x slower). For the same reason the one word-boundary check
+# comes after its literal ("photo]" not preceded by a letter), not before it.
+NOISE = re.compile(
+    r"follow us|subscribe|newsletter|sign up|keep reading|show less|read more|related:|"
     r"more from|share this|advertisement|all rights reserved|cookie|©|"
-    r"(photo|image) credit|photo by|\bphoto\]|via reuters|getty images|/ap photo|afp via)",
-    re.IGNORECASE,
+    r"photo credit|image credit|photo by|photo\](?<!\wphoto\])|via reuters|getty images|/ap photo|afp via"
 )
-# Searched case-insensitively, NOISE_LINE tries every alternative at every position of a
-# long prose line. Without word boundaries and on the lower-cased line the search can skip
-# ahead by first letter, several times faster; it finds a superset, which NOISE_LINE confirms.
-NOISE_HINT = re.compile(NOISE_LINE.pattern.replace(r"\b", ""))
 END_OF_ARTICLE = re.compile(r"(keep reading|show less|related|more from|latest|recommended|read next)", re.IGNORECASE)
 MIN_PROSE_WORDS = 12
 KEEP_RATIO = 0.4
 
 
 def is_noise(line: str) -> bool:
-    return NOISE_HINT.search(line.lower()) is not None and NOISE_LINE.search(line) is not None
+    return NOISE.search(line.lower()) is not None
 
 
 def is_prose(line: str) -> bool:

@@ -154,6 +154,11 @@ def status_line(response: httpx.Response) -> str:
 def read_body(response: httpx.Response, max_bytes: int) -> bytes:
     """The decoded body, refused as soon as it passes ``max_bytes``."""
     too_large = TooLarge(f"the page is larger than {human_size(max_bytes)}")
+    codings = [c for c in response.headers.get_list("content-encoding", split_commas=True) if c.lower() != "identity"]
+    if len(codings) > 1:
+        # Each layer multiplies what one 4 KB read inflates to (gzip twice: ~4 GB), so the
+        # cap could only be checked after the damage; no real site compresses twice.
+        raise UnsupportedContent(f"refused: the page is compressed {len(codings)} times over ({', '.join(codings)})")
     declared = response.headers.get("content-length", "")
     if response.headers.get("content-encoding", "identity") == "identity" and declared.isdigit() and int(declared) > max_bytes:
         raise too_large

@@ -28,6 +28,9 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 SCHEMES = {"http": 80, "https": 443}
 SHARED = ipaddress.ip_network("100.64.0.0/10")
+# IETF protocol assignments (RFC 6890): not globally reachable, but Python before 3.12.4
+# counts 192.0.0.8 and most of the block as global.
+IETF = ipaddress.ip_network("192.0.0.0/24")
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 HOSTNAME = re.compile(r"^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$")
 NUMBER = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
@@ -129,6 +132,7 @@ def why_refused(address: Address) -> str | None:
         (address.is_link_local, "a link-local"),
         (address.is_multicast, "a multicast"),
         (address.version == 4 and address in SHARED, "a shared (carrier-grade NAT)"),
+        (address.version == 4 and address in IETF, "an IETF protocol-assignment"),
         (address.is_reserved, "a reserved"),
         (address.is_private, "a private"),
         (not address.is_global, "a non-public"),

@@ -31,31 +31,39 @@ def _stop_words() -> frozenset[str]:
 
 
 def rank_sentences(sentences: list[str]) -> np.ndarray:
-    """A centrality score per sentence (PageRank on the TF-IDF cosine graph)."""
+    """A centrality score per sentence (PageRank on the TF-IDF cosine graph).
+
+    The unit-length TF-IDF rows are built in one go from their nonzeros: scipy's
+    per-call overhead, not arithmetic, was most of a summary's cost. Words are numbered
+    in order of appearance, not in set order, so near-ties between sentences break the
+    same way in every process, whatever its hash seed.
+    """
     stop = _stop_words()
     vocabulary: dict[str, int] = {}
-    rows, cols = [], []
-    for i, sentence in enumerate(sentences):
-        for word in set(WORD.findall(sentence.lower())) - stop:
-            rows.append(i)
-            cols.append(vocabulary.setdefault(word, len(vocabulary)))
+    indptr, cols = [0], []
+    for sentence in sentences:
+        for word in dict.fromkeys(WORD.findall(sentence.lower())):
+            if word not in stop:
+                cols.append(vocabulary.setdefault(word, len(vocabulary)))
+        indptr.append(len(cols))
     n = len(sentences)
     if not vocabulary:
         return np.zeros(n)
-    counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(vocabulary)))
-    idf = np.log((1 + n) / (1 + np.bincount(cols, minlength=len(vocabulary)))) + 1
-    weighted = counts.multiply(idf).tocsr()
-    norms = np.sqrt(weighted.multiply(weighted).sum(axis=1)).A1
+    columns = np.array(cols)
+    idf = np.log((1 + n) / (1 + np.bincount(columns, minlength=len(vocabulary)))) + 1
+    weights = idf[columns]
+    row_of = np.repeat(np.arange(n), np.diff(indptr))
+    norms = np.sqrt(np.bincount(row_of, weights=weights * weights, minlength=n))
     norms[norms == 0] = 1
-    unit = sparse.diags(1 / norms) @ weighted
+    unit = sparse.csr_matrix((weights / norms[row_of], columns, indptr), shape=(n, len(vocabulary)))
     similarity = (unit @ unit.T).toarray()
     np.fill_diagonal(similarity, 0)
     out_weight = similarity.sum(axis=1)
     out_weight[out_weight == 0] = 1
-    transition = similarity / out_weight[:, None]
+    damped = DAMPING * (similarity / out_weight[:, None]).T
     score = np.full(n, 1 / n)
     for _ in range(ITERATIONS):
-        score = (1 - DAMPING) / n + DAMPING * transition.T @ score
+        score = (1 - DAMPING) / n + damped @ score
     return score
 
 

@@ -31,6 +31,7 @@ from .schema import Document, ErrorReport, Recommendation, Result, Tag
 
 CORE = "policytag"
 DEFAULT_CLASSIFIER_TIMEOUT = 20.0
+MAX_TEXT_CHARS = 10 * 1024 * 1024  # as the CLI's file cap; a text this long takes ~10 s and ~0.5 GB to tag
 
 
 def timeout_setting() -> float:
@@ -72,7 +73,7 @@ def as_document(item: str | Document) -> Document:
 
 def prepare(document: Document) -> Document:
     """Strip page noise from pasted text so tags and summaries come from the article."""
-    if document.extracted:
+    if document.extracted or len(document.text) > MAX_TEXT_CHARS:  # too long: check_text refuses it
         return document
     page = main_text(document.text)
     return document.model_copy(update={"text": page.text, "title": document.title or page.title, "extracted": True})
@@ -82,6 +83,8 @@ def check_text(text: str) -> None:
     """Refuse what cannot be tagged, with a reason a person understands."""
     if not text.strip():
         raise InputError("empty text: there is nothing to tag")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(f"the text is {len(text) / 1024 / 1024:.1f} MB, more than the {MAX_TEXT_CHARS // 1024 // 1024} MB policytag tags")
     if "\x00" in text:
         raise InputError("the text contains NUL bytes: it looks like a binary file, not an article")
 

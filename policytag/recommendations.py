@@ -28,6 +28,14 @@ CUES = (  # (pattern, strength)
     (r"^(?:let us|let's)\b", 0.8),
 )
 PATTERNS = [(re.compile(p, re.IGNORECASE), w) for p, w in CUES]
+# Words without which no cue above can match, searched in the lower-cased sentence: one
+# fast search rules out the ~80% of sentences that carry no cue before the ten slow
+# IGNORECASE ones run. A new cue needs its words here.
+CUE_HINT = re.compile(
+    r"must|should|ought to|need|has to|have to|time to|time for|urge|recommend|propos|call|"
+    r"one way|one option|one step|one answer|required|essential|overdue|the best|the right|"
+    r"the wiser|the smarter|instead|could|would do well to|let"
+)
 REPORTED = re.compile(r"\b(said|says|told|according to|argued|claimed)\b|[\"“”]", re.IGNORECASE)
 ACTOR = re.compile(
     r"(?:^|[,;]\s+|\bthat\s+)((?:the\s+)?[A-Z][\w.’'-]*(?:[\s-]+(?:of\s+|and\s+)?[A-Z][\w.’'-]*){0,5})"
@@ -46,6 +54,8 @@ def find_actor(sentence: str) -> str | None:
 
 
 def score_sentence(sentence: str) -> float:
+    if not CUE_HINT.search(sentence.lower()):
+        return 0.0
     strength = max((w for pattern, w in PATTERNS if pattern.search(sentence)), default=0.0)
     if not strength:
         return 0.0

@@ -4,12 +4,22 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences in order; paragraph breaks always end a sentence."""
+    """Sentences in order; paragraph breaks always end a sentence.
+
+    The summariser and the recommendation finder each split the same text in turn, so
+    the last two texts' sentences are kept: the second split is free.
+    """
+    return list(_split(text))
+
+
+@lru_cache(maxsize=2)
+def _split(text: str) -> tuple[str, ...]:
     import blingfire
 
     sentences: list[str] = []
@@ -17,4 +27,4 @@ def split_sentences(text: str) -> list[str]:
         paragraph = " ".join(paragraph.split())
         if paragraph:
             sentences.extend(s.strip() for s in blingfire.text_to_sentences(paragraph).split("\n") if s.strip())
-    return sentences
+    return tuple(sentences)

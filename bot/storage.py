@@ -34,7 +34,8 @@ from policytag.schema import Result
 
 log = logging.getLogger(__name__)
 RUN = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"  # this process run: whose claims are still in progress
-BUSY_TIMEOUT = 2.0  # seconds to wait for another writer; claims sit on the path of Slack's 3-second ack
+BUSY_TIMEOUT = 5.0  # seconds to wait for another writer
+CLAIM_TIMEOUT = 1.0  # less for claims: two sit on the path of Slack's 3-second ack
 REMEMBERED = 100_000  # claims also kept in memory (a few MB), so duplicates are caught when the file is not
 
 SCHEMA = """
@@ -111,8 +112,8 @@ class Store:
             log.warning("cannot use the database %s (%s): answering anyway, storing nothing until it can be written",
                         self.path, _reason(exc))
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
+    def _connect(self, timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         # No fsync per write: a claim sits on the path of every acknowledgement. WAL keeps
         # the file consistent; a power cut may forget the last claims, never corrupt them.
         db.execute("PRAGMA synchronous=NORMAL")
@@ -126,10 +127,10 @@ class Store:
             db.execute("ALTER TABLE seen ADD COLUMN run TEXT")
             db.execute("ALTER TABLE seen ADD COLUMN done INTEGER NOT NULL DEFAULT 1")
 
-    def _run(self, doing: str, work: Callable[[sqlite3.Connection], Any]) -> Any:
+    def _run(self, doing: str, work: Callable[[sqlite3.Connection], Any], timeout: float = BUSY_TIMEOUT) -> Any:
         """``work`` on a fresh connection; a file deleted under us is recreated; failures are StorageError."""
         try:
-            with closing(self._connect()) as db:
+            with closing(self._connect(timeout)) as db:
                 try:
                     return work(db)
                 except sqlite3.OperationalError as exc:
@@ -170,7 +171,7 @@ class Store:
             return bool(taken)
 
         try:
-            return self._run("record a claim", claim_in)
+            return self._run("record a claim", claim_in, CLAIM_TIMEOUT)
         except StorageError as exc:
             log.warning("%s; %s is remembered in memory only", exc, key)
             return True

@@ -1,4 +1,5 @@
 from ...posting import tell_privately, where
+from ...storage import StorageError
 
 
 def feedback_right_callback(ack, body, action, context, client, logger):
@@ -6,18 +7,25 @@ def feedback_right_callback(ack, body, action, context, client, logger):
     ack()
     services, key, user = context["services"], action["value"], body["user"]["id"]
     channel, thread_ts = where(body)
-    stored = services.store.stored(key)
-    if stored is None:
-        text = "That reply is no longer stored, so I can't record feedback on it."
-    else:
-        result = stored[2]
-        labels = {d: [t.label for t in result.tags.get(d, [])] for d in ("region", "topic", "stance")}
-        try:
-            services.store.add_feedback(
-                key, user=user, verdict="right", region=labels["region"], topic=labels["topic"][:3],
-                stance=(labels["stance"] or [""])[0],
-            )
-            text = "Thanks! Noted that these tags look right."
-        except ValueError:
-            text = "Some tags are missing there: please use Fix tags instead."
+    try:
+        text = record(services.store, key, user)
+    except StorageError as exc:
+        text = f"Sorry, I couldn't store your feedback ({exc.reason}). Please try again later."
     services.submit(logger, tell_privately, client, channel=channel, user=user, thread_ts=thread_ts, text=text)
+
+
+def record(store, key: str, user: str) -> str:
+    """Store the tags as shown as this person's confirmed labels; what to tell them."""
+    stored = store.stored(key)
+    if stored is None:
+        return "That reply is no longer stored, so I can't record feedback on it."
+    result = stored[2]
+    labels = {d: [t.label for t in result.tags.get(d, [])] for d in ("region", "topic", "stance")}
+    try:
+        store.add_feedback(
+            key, user=user, verdict="right", region=labels["region"], topic=labels["topic"][:3],
+            stance=(labels["stance"] or [""])[0],
+        )
+    except ValueError:
+        return "Some tags are missing there: please use Fix tags instead."
+    return "Thanks! Noted that these tags look right."

@@ -3,6 +3,7 @@ import json
 from pydantic import ValidationError
 
 from ...posting import tell_privately
+from ...storage import StorageError
 
 
 def chosen(values: dict, block_id: str) -> list[str]:
@@ -29,6 +30,9 @@ def fix_tags_submission(ack, body, view, context, client, logger):
         return
     except LookupError as exc:
         ack(response_action="errors", errors={"region": str(exc)})
+        return
+    except StorageError as exc:
+        ack(response_action="errors", errors={"region": f"couldn't store your tags ({exc.reason}): please try again later"})
         return
     ack()
     text = "Thanks! Your tags are saved and will be used the next time the models are trained."

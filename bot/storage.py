@@ -105,10 +105,16 @@ class Store:
         self.path = Path(path) if path else default_db_path()
         self._claims: OrderedDict[str, None] = OrderedDict()
         self._claims_lock = threading.Lock()
+        self._keeper: sqlite3.Connection | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._run("open", lambda db: (db.execute("PRAGMA journal_mode=WAL"), self._create(db)))
-        except (OSError, StorageError) as exc:
+            # One connection left open keeps the WAL and its index alive. Without it every short
+            # connection that wrote was the last to close, so it checkpointed and deleted them:
+            # ~19 ms a call instead of ~0.2, five calls per answered link, two before the ack.
+            self._keeper = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
+            self._keeper.execute("SELECT 1 FROM seen LIMIT 1").fetchall()
+        except (OSError, sqlite3.Error, StorageError) as exc:
             log.warning("cannot use the database %s (%s): answering anyway, storing nothing until it can be written",
                         self.path, _reason(exc))
 

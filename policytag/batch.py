@@ -26,10 +26,14 @@ CHUNK = 128
 Chunk = list[tuple[int, str]]  # (line number from 1, JSON line)
 
 
+def _not_json(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")  # Python's json reads NaN and Infinity, which no JSON tool writes back
+
+
 def parse_line(line: str, number: int) -> tuple[object, Document | str]:
     """``(id, Document)`` for a text line, ``(id, url)`` for a URL line; raises InputError."""
     try:
-        item = json.loads(line)
+        item = json.loads(line, parse_constant=_not_json)
     except ValueError as exc:
         raise InputError(f"line {number}: not valid JSON ({exc})") from None
     if not isinstance(item, dict):
@@ -45,7 +49,7 @@ def parse_line(line: str, number: int) -> tuple[object, Document | str]:
 
 def _identify(line: str, number: int) -> object:
     try:
-        item = json.loads(line)
+        item = json.loads(line, parse_constant=_not_json)
         return item.get("id", number) if isinstance(item, dict) else number
     except ValueError:
         return number
@@ -60,13 +64,14 @@ def chunked(numbered: Iterable[tuple[int, str]], size: int = CHUNK) -> Iterator[
 
 def tag_chunk(chunk: Chunk, tagger) -> list[Result]:
     """One result per line of ``chunk``, in order; lines that cannot be read hold their error."""
-    from .sources import read_source
+    from .article import fetch_article
 
     parsed: list[tuple[object, Document | None, ErrorReport | None]] = []
     for number, line in chunk:
         try:
             ident, item = parse_line(line, number)
-            parsed.append((ident, read_source(item) if isinstance(item, str) else item, None))
+            # A "url" is fetched, never opened as a local path: a batch may come from anyone.
+            parsed.append((ident, fetch_article(item) if isinstance(item, str) else item, None))
         except PolicytagError as exc:
             parsed.append((_identify(line, number), None, ErrorReport(plugin="policytag", message=str(exc))))
     documents = [doc for _, doc, _ in parsed if doc is not None]

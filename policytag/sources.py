@@ -40,6 +40,8 @@ def read_file(path: str) -> Document:
         raise InputError(f"{name} is a directory, not a file") from None
     except OSError as exc:
         raise InputError(f"{name}: {exc.strerror or exc}") from None
+    except ValueError:  # a NUL byte in the path
+        raise InputError(f"{name!r} is not a valid file name") from None
     if len(data) > MAX_TEXT_BYTES:
         raise InputError(f"{name} is larger than {MAX_TEXT_BYTES // (1024 * 1024)} MB")
     return Document(text=decode_text(data, name), source=path if path == "-" else Path(path).name)

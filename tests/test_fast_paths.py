@@ -70,3 +70,20 @@ def test_summary_scores_do_not_depend_on_the_hash_seed():
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+def test_gazetteer_cache_gives_the_built_gazetteer(tmp_path, monkeypatch):
+    from policytag.plugins import gazetteer
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    gazetteer.load_gazetteer.cache_clear()
+    try:
+        built = gazetteer.load_gazetteer()  # builds and writes the cache
+        [cached_file] = (tmp_path / "policytag").glob("gazetteer-*.json")
+        gazetteer.load_gazetteer.cache_clear()
+        assert gazetteer.load_gazetteer().names == built.names == gazetteer.build_gazetteer().names
+        cached_file.write_text("{not json")  # a broken cache is rebuilt, not trusted
+        gazetteer.load_gazetteer.cache_clear()
+        assert gazetteer.load_gazetteer().names == built.names
+    finally:
+        gazetteer.load_gazetteer.cache_clear()

@@ -87,3 +87,14 @@ def test_gazetteer_cache_gives_the_built_gazetteer(tmp_path, monkeypatch):
         assert gazetteer.load_gazetteer().names == built.names
     finally:
         gazetteer.load_gazetteer.cache_clear()
+
+
+def test_tagging_a_file_imports_no_fetching_bot_plotting_or_cluster_library():
+    program = (
+        "import sys, io, contextlib; from policytag.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()): main(['tag', sys.argv[1]])\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules}))"
+    )
+    done = subprocess.run([sys.executable, "-c", program, str(SAMPLE_ARTICLE)], capture_output=True, text=True, check=True)
+    imported = set(json.loads(done.stdout.replace("'", '"')))
+    assert not imported & {"trafilatura", "slack_bolt", "slack_sdk", "matplotlib", "httpx", "dask", "distributed", "pyarrow"}

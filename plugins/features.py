@@ -41,11 +41,12 @@ class PlaceFeatures:
 
 
 def place_features(texts: Sequence[str]) -> PlaceFeatures:
-    """For each region: log count of mentions, share of all mentions, and first-mentioned."""
+    """For each region: log count of mentions, share of all mentions, and first-mentioned;
+    then how spread the mentions are (regions named, entropy), which marks global pieces."""
     gazetteer = load_gazetteer()
     index = {region: i for i, region in enumerate(REGIONS)}
     width = len(REGIONS)
-    rows = np.zeros((len(texts), 3 * width), dtype=np.float32)
+    rows = np.zeros((len(texts), 3 * width + 2), dtype=np.float32)
     mentions = []
     for row, text in enumerate(texts):
         found = gazetteer.find(text)
@@ -59,6 +60,9 @@ def place_features(texts: Sequence[str]) -> PlaceFeatures:
             rows[row, width + index[region]] = count / total
         if found:
             rows[row, 2 * width + index[found[0][1]]] = 1.0
+            shares = rows[row, width:2 * width][rows[row, width:2 * width] > 0]
+            rows[row, 3 * width] = len(by_region) / width
+            rows[row, 3 * width + 1] = float(-(shares * np.log(shares)).sum() / np.log(width))
         mentions.append(by_region)
     return PlaceFeatures(matrix=sparse.csr_matrix(rows), mentions=mentions)
 

@@ -1,8 +1,9 @@
 """What the three bundled classifiers share: a calibrated linear model per dimension.
 
-Each artifact holds a fitted scikit-learn estimator with ``predict_proba``, the label
-order, per-label thresholds chosen by cross-validation, and the word weights used to
-explain a tag with the words that drove it.
+Each artifact holds a fitted linear scikit-learn estimator, the Platt scaling that
+turns its scores into calibrated probabilities, the label order, per-label thresholds
+chosen by cross-validation, and the word weights used to explain a tag with the words
+that drove it.
 """
 
 from __future__ import annotations
@@ -34,6 +35,18 @@ def decide(probabilities: np.ndarray, thresholds: np.ndarray, multi_label: bool,
     return chosen or [int(order[0])]
 
 
+def probabilities_from_scores(scores: np.ndarray, platt: np.ndarray, normalise: bool) -> np.ndarray:
+    """Calibrated probabilities from raw linear scores, by per-label Platt scaling.
+
+    A model trained on one label per text (``normalise``) has its probabilities
+    renormalised to sum to one, as scikit-learn's CalibratedClassifierCV does.
+    """
+    probabilities = 1.0 / (1.0 + np.exp(-(scores * platt[:, 0] + platt[:, 1])))
+    if normalise:
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
+    return probabilities
+
+
 def model_input(features: Any) -> sparse.csr_matrix:
     """Stack the words matrix with place features when a classifier reads both."""
     if isinstance(features, tuple):
@@ -61,7 +74,8 @@ class LinearClassifier(Classifier):
         labels = artifact["labels"]
         thresholds = np.asarray(artifact["thresholds"])
         matrix = model_input(features)
-        probabilities = artifact["estimator"].predict_proba(matrix)
+        scores = np.asarray(artifact["estimator"].decision_function(matrix), dtype=np.float64)
+        probabilities = probabilities_from_scores(scores, artifact["platt"], artifact["normalise"])
         words = features[0] if isinstance(features, tuple) else features
         places = features[1] if isinstance(features, tuple) else None
         out = []

@@ -1,58 +1,114 @@
 """Training the bundled models from seeds, deterministically, with honest metrics.
 
-``train`` fits the shared word vectorizer and one calibrated linear model per
-dimension, picks per-label thresholds from cross-validated probabilities, and writes
-everything through :meth:`ModelStore.write` with a manifest of hashes, versions, the
-seeds' hash and the cross-validated metrics. The same seeds and library versions give
-byte-identical files.
+A :class:`Design` says how: word n-grams, the linear model and its regularisation,
+whether region reads the gazetteer. For each dimension, one cross-validation run
+gives out-of-fold scores; they serve three purposes at once: Platt scaling turns
+scores into calibrated probabilities, per-label thresholds are chosen on those
+probabilities, and the metrics reported are theirs. The final model is then fitted
+on all seeds. Same seeds and library versions give byte-identical files.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
 
+from policytag.cleaning import main_text
 from policytag.evaluation import DimensionScore, score_dimension
-from policytag.modelstore import ModelStore
 from policytag.labelled import Seed, seeds_hash
+from policytag.modelstore import ModelStore
 from policytag.taxonomy import LABELS
 
 from .features import build_word_vectorizer, place_features
-from .linear import decide
+from .linear import decide, probabilities_from_scores
 
 FOLDS = 5
 SEED = 0
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.05), 2)
-SPECS = {  # dimension: (multi-label, most labels reported, reads place features)
-    "topic": (True, 3, False),
-    "stance": (False, 1, False),
-    "region": (True, 3, True),
+SPECS = {  # dimension: (multi-label, most labels reported)
+    "topic": (True, 3),
+    "stance": (False, 1),
+    "region": (True, 3),
 }
-C = {"topic": 8.0, "stance": 4.0, "region": 8.0}
+# Region is reported ranked (multi-label) but learned from the primary label alone: a
+# multinomial model is trained for exactly the question "which region is this text
+# mainly about", and secondary regions are those whose probability clears a
+# threshold chosen by cross-validation against the full label sets.
+TRAINED_ON_PRIMARY = {"region"}
 
 
-def build_estimator(dimension: str):
-    """An unfitted calibrated logistic regression for one dimension."""
-    from sklearn.calibration import CalibratedClassifierCV
+@dataclass(frozen=True)
+class Design:
+    """One candidate way to build the bundled models."""
+
+    name: str
+    ngrams: tuple[int, int] = (1, 2)
+    model: str = "logistic"  # logistic | svm | naive-bayes
+    C: dict[str, float] = field(default_factory=lambda: {"topic": 8.0, "stance": 4.0, "region": 8.0})
+    gazetteer: bool = True
+    min_threshold: float = 0.05  # lowest threshold a secondary label may have
+
+
+SHIPPED = Design(name="logistic regression, words 1-2, gazetteer")
+
+
+def build_estimator(design: Design, dimension: str):
+    """An unfitted linear model for one dimension (one-vs-rest when it learns several labels)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.naive_bayes import ComplementNB
+    from sklearn.svm import LinearSVC
 
-    multi_label = SPECS[dimension][0]
-    base = LogisticRegression(
-        C=C[dimension], class_weight="balanced", max_iter=5000, random_state=SEED,
-        solver="liblinear" if multi_label else "lbfgs",
-    )
-    calibrated = CalibratedClassifierCV(base, method="sigmoid", cv=3, ensemble=False)
-    return OneVsRestClassifier(calibrated) if multi_label else calibrated
+    multi_label = SPECS[dimension][0] and dimension not in TRAINED_ON_PRIMARY
+    C = design.C[dimension]
+    if design.model == "logistic":
+        base = LogisticRegression(
+            C=C, class_weight="balanced", max_iter=5000, random_state=SEED,
+            solver="liblinear" if multi_label else "lbfgs",
+        )
+    elif design.model == "svm":
+        base = LinearSVC(C=C, class_weight="balanced", random_state=SEED)
+    else:
+        base = ComplementNB(alpha=C)
+    return OneVsRestClassifier(base) if multi_label else base
 
 
-def targets(seeds: Sequence[Seed], dimension: str) -> np.ndarray:
+def raw_scores(estimator, X) -> np.ndarray:
+    """Uncalibrated per-label scores: decision values, or log-odds where a model has none."""
+    if hasattr(estimator, "decision_function"):
+        try:
+            return np.asarray(estimator.decision_function(X), dtype=np.float64)
+        except AttributeError:  # one-vs-rest over a model without decision_function
+            pass
+    p = np.clip(estimator.predict_proba(X), 1e-9, 1 - 1e-9)
+    return np.log(p / (1 - p))
+
+
+def fit_platt(scores: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per label, the (slope, intercept) mapping out-of-fold scores to probabilities."""
+    from sklearn.linear_model import LogisticRegression
+
+    onehot = y if y.ndim == 2 else np.eye(scores.shape[1], dtype=int)[y]
+    platt = np.zeros((scores.shape[1], 2))
+    for k in range(scores.shape[1]):
+        if onehot[:, k].min() == onehot[:, k].max():  # a label never (or always) seen
+            platt[k] = (0.0, -10.0 if onehot[0, k] == 0 else 10.0)
+            continue
+        sigmoid = LogisticRegression(C=1e4, random_state=SEED).fit(scores[:, k:k + 1], onehot[:, k])
+        platt[k] = (sigmoid.coef_[0, 0], sigmoid.intercept_[0])
+    return platt
+
+
+def targets(seeds: Sequence[Seed], dimension: str, primary: bool = False) -> np.ndarray:
+    """Label indices (single-label, or the primary label) or a label-indicator matrix."""
     labels = LABELS[dimension]
     if dimension == "stance":
         return np.array([labels.index(s.stance) for s in seeds])
+    if primary:
+        return np.array([labels.index(getattr(s, dimension)[0]) for s in seeds])
     y = np.zeros((len(seeds), len(labels)), dtype=int)
     for row, seed in enumerate(seeds):
         for label in getattr(seed, dimension):
@@ -60,7 +116,7 @@ def targets(seeds: Sequence[Seed], dimension: str) -> np.ndarray:
     return y
 
 
-def choose_thresholds(dimension: str, probabilities: np.ndarray, y: np.ndarray) -> np.ndarray:
+def choose_thresholds(dimension: str, probabilities: np.ndarray, y: np.ndarray, floor: float = 0.05) -> np.ndarray:
     """Per label, the threshold with the best cross-validated F1 (multi-label), or the
     stance score under which predictions are more often wrong than right."""
     if not SPECS[dimension][0]:
@@ -72,27 +128,21 @@ def choose_thresholds(dimension: str, probabilities: np.ndarray, y: np.ndarray) 
             if below.sum() >= 5 and correct[below].mean() < 0.5:
                 cut = float(t)
         return np.full(probabilities.shape[1], cut)
+    grid = THRESHOLD_GRID[THRESHOLD_GRID >= floor]
     thresholds = np.full(y.shape[1], 0.5)
     for k in range(y.shape[1]):
         scores = []
-        for t in THRESHOLD_GRID:
+        for t in grid:
             predicted = probabilities[:, k] >= t
             tp = np.sum(predicted & (y[:, k] == 1))
             denominator = predicted.sum() + y[:, k].sum()
             scores.append(2 * tp / denominator if denominator else 0.0)
-        thresholds[k] = THRESHOLD_GRID[int(np.argmax(scores))]
+        thresholds[k] = grid[int(np.argmax(scores))]
     return thresholds
 
 
-def cross_validated_probabilities(dimension: str, X, y) -> np.ndarray:
-    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
-
-    splitter = (StratifiedKFold if y.ndim == 1 else KFold)(n_splits=FOLDS, shuffle=True, random_state=SEED)
-    return cross_val_predict(build_estimator(dimension), X, y, cv=splitter, method="predict_proba")
-
-
 def predicted_labels(dimension: str, probabilities: np.ndarray, thresholds: np.ndarray) -> list[list[str]]:
-    multi_label, most, _ = SPECS[dimension]
+    multi_label, most = SPECS[dimension]
     labels = LABELS[dimension]
     return [[labels[i] for i in decide(row, thresholds, multi_label, most)] for row in probabilities]
 
@@ -101,68 +151,91 @@ def gold_labels(seeds: Sequence[Seed], dimension: str) -> list[list[str]]:
     return [[s.stance] if dimension == "stance" else list(getattr(s, dimension)) for s in seeds]
 
 
-def word_weights(estimator, dimension: str, n_words: int) -> np.ndarray:
-    """The base logistic regressions' word coefficients, one row per label (for evidence)."""
-    if SPECS[dimension][0]:
-        rows = [e.calibrated_classifiers_[0].estimator.coef_[0] for e in estimator.estimators_]
-        return np.vstack(rows)[:, :n_words].astype(np.float32)
-    return estimator.calibrated_classifiers_[0].estimator.coef_[:, :n_words].astype(np.float32)
+def word_weights(estimator, n_words: int) -> np.ndarray:
+    """The linear models' word coefficients, one row per label (for evidence)."""
+    models = getattr(estimator, "estimators_", None) or [estimator]
+    rows = np.vstack([m.coef_ if hasattr(m, "coef_") else np.zeros((1, n_words)) for m in models])
+    return np.asarray(rows[:, :n_words], dtype=np.float32)
 
 
 @dataclass
 class Features:
+    """The seeds featurised once: the word matrix and the place matrix."""
+
     words: sparse.csr_matrix
     places: sparse.csr_matrix
 
-    def for_dimension(self, dimension: str):
-        return sparse.hstack([self.words, self.places], format="csr") if SPECS[dimension][2] else self.words
+    def for_dimension(self, design: Design, dimension: str):
+        if dimension == "region" and design.gazetteer:
+            return sparse.hstack([self.words, self.places], format="csr")
+        return self.words
 
 
-def featurise(seeds: Sequence[Seed], vectorizer) -> Features:
-    texts = [s.text for s in seeds]
+def featurise(texts: Sequence[str], vectorizer) -> Features:
     return Features(words=vectorizer.transform(texts), places=place_features(texts).matrix)
 
 
-def _fit_dimension(dimension: str, seeds: Sequence[Seed], features: Features):
-    """Cross-validated probabilities, thresholds and the score they give, for one dimension."""
-    X, y = features.for_dimension(dimension), targets(seeds, dimension)
-    probabilities = cross_validated_probabilities(dimension, X, y)
-    thresholds = choose_thresholds(dimension, probabilities, y)
+@dataclass
+class FittedDimension:
+    estimator: object
+    platt: np.ndarray
+    thresholds: np.ndarray
+    score: DimensionScore
+
+
+def fit_dimension(design: Design, dimension: str, seeds: Sequence[Seed], features: Features) -> FittedDimension:
+    """Cross-validate (for calibration, thresholds and metrics), then fit on all seeds."""
+    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
+
+    X, y = features.for_dimension(design, dimension), targets(seeds, dimension)
+    learned = targets(seeds, dimension, primary=True) if dimension in TRAINED_ON_PRIMARY else y
+    splitter = (StratifiedKFold if learned.ndim == 1 else KFold)(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    estimator = build_estimator(design, dimension)
+    method = "decision_function" if design.model != "naive-bayes" else "predict_proba"
+    out_of_fold = cross_val_predict(estimator, X, learned, cv=splitter, method=method)
+    if method == "predict_proba":
+        out_of_fold = np.log(np.clip(out_of_fold, 1e-9, 1) / np.clip(1 - out_of_fold, 1e-9, 1))
+    platt = fit_platt(out_of_fold, learned)
+    probabilities = probabilities_from_scores(out_of_fold, platt, normalise=learned.ndim == 1)
+    thresholds = choose_thresholds(dimension, probabilities, y, design.min_threshold)
     predicted = predicted_labels(dimension, probabilities, thresholds)
-    return X, y, thresholds, score_dimension(dimension, gold_labels(seeds, dimension), predicted)
+    score = score_dimension(dimension, gold_labels(seeds, dimension), predicted)
+    return FittedDimension(build_estimator(design, dimension).fit(X, learned), platt, thresholds, score)
 
 
-def cross_validate(seeds: Sequence[Seed]) -> dict[str, DimensionScore]:
-    """Scores of the bundled design by cross-validation on ``seeds`` (nothing written)."""
-    texts = [s.text for s in seeds]
-    features = featurise(seeds, build_word_vectorizer().fit(texts))
-    return {dimension: _fit_dimension(dimension, seeds, features)[3] for dimension in SPECS}
+def fit_all(seeds: Sequence[Seed], design: Design = SHIPPED):
+    """The fitted vectorizer, seed features and every dimension's fitted model."""
+    texts = [main_text(s.text).text for s in seeds]  # what the tagger sees: page noise stripped
+    vectorizer = build_word_vectorizer().set_params(ngram_range=design.ngrams).fit(texts)
+    features = featurise(texts, vectorizer)
+    return vectorizer, features, {d: fit_dimension(design, d, seeds, features) for d in SPECS}
 
 
-def train(seeds: Sequence[Seed], out_dir) -> ModelStore:
+def cross_validate(seeds: Sequence[Seed], design: Design = SHIPPED) -> dict[str, DimensionScore]:
+    """Scores of a design by cross-validation on ``seeds`` (nothing written)."""
+    return {d: fitted.score for d, fitted in fit_all(seeds, design)[2].items()}
+
+
+def train(seeds: Sequence[Seed], out_dir, design: Design = SHIPPED) -> ModelStore:
     """Fit every bundled model on ``seeds`` and write them with their manifest to ``out_dir``."""
-    texts = [s.text for s in seeds]
-    vectorizer = build_word_vectorizer().fit(texts)
-    features = featurise(seeds, vectorizer)
+    vectorizer, features, fitted = fit_all(seeds, design)
     # scikit-learn memoises id(stop_words), a memory address that differs in every
     # process; pickled, it would make identical trainings give different files. It is
     # recomputed on first use.
     del vectorizer._stop_words_id
     n_words = features.words.shape[1]
     artifacts = {"words": {"vectorizer": vectorizer, "feature_names": vectorizer.get_feature_names_out()}}
-    metrics = {}
-    for dimension in SPECS:
-        X, y, thresholds, score = _fit_dimension(dimension, seeds, features)
-        metrics[dimension] = score.summary()
-        estimator = build_estimator(dimension).fit(X, y)
+    for dimension, f in fitted.items():
         artifacts[dimension] = {
-            "estimator": estimator,
+            "estimator": f.estimator,
+            "platt": f.platt,
+            "normalise": not SPECS[dimension][0] or dimension in TRAINED_ON_PRIMARY,
             "labels": list(LABELS[dimension]),
-            "thresholds": thresholds,
-            "word_weights": word_weights(estimator, dimension, n_words),
+            "thresholds": f.thresholds,
+            "word_weights": word_weights(f.estimator, n_words),
         }
     return ModelStore.write(
         out_dir, artifacts,
-        seeds_sha256=seeds_hash(seeds), passages=len(seeds),
-        cross_validation={"folds": FOLDS, "metrics": metrics},
+        seeds_sha256=seeds_hash(seeds), passages=len(seeds), design=design.name,
+        cross_validation={"folds": FOLDS, "metrics": {d: f.score.summary() for d, f in fitted.items()}},
     )

@@ -49,3 +49,13 @@ def test_unsupported_settings_are_left_to_scikit_learn():
 def test_strip_accents_matches_scikit_learn():
     for text in [*ODD, *UNUSUAL_TEXTS, "e\u0301 a\u0300\u0301"]:
         assert strip_accents(text) == strip_accents_unicode(text)
+
+
+def test_word_token_finds_what_the_default_pattern_finds():
+    import re
+
+    from policytag.plugins.tfidf import DEFAULT_TOKEN_PATTERN, WORD_TOKEN
+
+    default = re.compile(DEFAULT_TOKEN_PATTERN)
+    for text in [SAMPLE_ARTICLE.read_text(encoding="utf-8"), *UNUSUAL_TEXTS, *ODD, "a b_c _d e1 2f __ x_", "l'été—déjà vu"]:
+        assert WORD_TOKEN.findall(text.lower()) == default.findall(text.lower())

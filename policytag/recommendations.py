@@ -33,6 +33,7 @@ CUES = (  # (pattern, strength, words: every match contains one of them, lower-c
 # A cue's IGNORECASE regex runs only when one of its words is in the lower-cased
 # sentence: plain substring tests rule out most (sentence, cue) pairs at C speed.
 PATTERNS = [(re.compile(p, re.IGNORECASE), w, words) for p, w, words in CUES]
+CUE_WORDS = tuple(dict.fromkeys(word for *_, words in CUES for word in words))  # most sentences have none
 REPORTED = re.compile(r"\b(said|says|told|according to|argued|claimed)\b|[\"“”]", re.IGNORECASE)
 ACTOR = re.compile(
     r"(?:^|[,;]\s+|\bthat\s+)((?:the\s+)?[A-Z][\w.’'-]*(?:[\s-]+(?:of\s+|and\s+)?[A-Z][\w.’'-]*){0,5})"
@@ -52,6 +53,8 @@ def find_actor(sentence: str) -> str | None:
 
 def score_sentence(sentence: str) -> float:
     lowered = sentence.lower()
+    if not any(word in lowered for word in CUE_WORDS):
+        return 0.0
     strength = max(
         (w for pattern, w, words in PATTERNS if any(word in lowered for word in words) and pattern.search(sentence)),
         default=0.0,

@@ -16,15 +16,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 
 from policytag.cleaning import main_text
 from policytag.evaluation import score_dimension
 from policytag.labelled import load_seeds
 from policytag.plugins import training
 from policytag.plugins.artifacts import shipped_seeds_dir
-from policytag.plugins.features import place_features
-from policytag.plugins.linear import probabilities_from_scores
+from policytag.plugins.linear import probabilities
 
 SEED_PAGE = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "000_7ce1f44099c1afb5.txt"
 SHIPPED = training.SHIPPED
@@ -36,20 +34,17 @@ DESIGNS = [
     replace(SHIPPED, name="LR, no gazetteer", gazetteer=False),
     replace(SHIPPED, name="LR, secondary labels need p >= 0.5", min_threshold=0.5),
     replace(SHIPPED, name="linear SVM", model="svm", C={"topic": 0.5, "stance": 0.25, "region": 0.5}),
-    replace(SHIPPED, name="complement naive Bayes", model="naive-bayes", C={"topic": 0.3, "stance": 0.3, "region": 0.3}),
+    replace(SHIPPED, name="complement naive Bayes", model="naive-bayes", C={"topic": 0.3, "stance": 0.3, "region": 0.3}, two_stage_stance=False),
+    replace(SHIPPED, name="stance: two stages, words only", argument=False),
+    replace(SHIPPED, name="stance: one multinomial model", two_stage_stance=False, argument=False),
 ]
 HEADLINE = {"region": "top1_accuracy", "topic": "micro_f1", "stance": "macro_f1"}
 
 
 def predict(design, vectorizer, fitted, dimension, texts):
-    X = vectorizer.transform(texts)
-    if dimension == "region" and design.gazetteer:
-        X = sparse.hstack([X, place_features(texts).matrix], format="csr")
+    X = training.featurise(texts, vectorizer).for_dimension(design, dimension)
     f = fitted[dimension]
-    scores = training.raw_scores(f.estimator, X)
-    normalise = not training.SPECS[dimension][0] or dimension in training.TRAINED_ON_PRIMARY
-    probabilities = probabilities_from_scores(scores, f.platt, normalise)
-    return training.predicted_labels(dimension, probabilities, f.thresholds)
+    return training.predicted_labels(dimension, probabilities(f.model, X), f.thresholds)
 
 
 def run(design, seeds, dev, page):

@@ -13,11 +13,11 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from policytag import Classifier, Document, Tag
 
 from .artifacts import bundled_store, load_artifact
-from .features import PlaceFeatures
 
 EVIDENCE_TERMS = 3
 
@@ -47,11 +47,25 @@ def probabilities_from_scores(scores: np.ndarray, platt: np.ndarray, normalise: 
     return probabilities
 
 
+def _sigmoid(scores: np.ndarray, platt: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(np.asarray(scores, dtype=np.float64) * platt[0] + platt[1])))
+
+
+def probabilities(model: dict, matrix) -> np.ndarray:
+    """Calibrated probabilities of a bundled model (as written by training) for a matrix."""
+    estimator, platt = model["estimator"], model["platt"]
+    if isinstance(estimator, dict):  # stance in two stages: does the author argue, and which way
+        argued = _sigmoid(estimator["argued"].decision_function(matrix), platt[0])
+        restraint = _sigmoid(estimator["direction"].decision_function(matrix[:, : model["n_words"]]), platt[1])
+        return np.column_stack([argued * restraint, argued * (1 - restraint), 1 - argued])
+    scores = np.asarray(estimator.decision_function(matrix), dtype=np.float64)
+    return probabilities_from_scores(scores, platt, model["normalise"])
+
+
 def model_input(features: Any) -> sparse.csr_matrix:
-    """Stack the words matrix with place features when a classifier reads both."""
+    """The words matrix, with any other features a classifier reads stacked beside it."""
     if isinstance(features, tuple):
-        words, places = features
-        return sparse.hstack([words, places.matrix], format="csr")
+        return sparse.hstack([getattr(f, "matrix", f) for f in features], format="csr")
     return features
 
 
@@ -74,16 +88,15 @@ class LinearClassifier(Classifier):
         labels = artifact["labels"]
         thresholds = np.asarray(artifact["thresholds"])
         matrix = model_input(features)
-        scores = np.asarray(artifact["estimator"].decision_function(matrix), dtype=np.float64)
-        probabilities = probabilities_from_scores(scores, artifact["platt"], artifact["normalise"])
-        words = features[0] if isinstance(features, tuple) else features
-        places = features[1] if isinstance(features, tuple) else None
+        scored = probabilities(artifact, matrix)
+        words, *others = features if isinstance(features, tuple) else (features,)
+        extra = others[0] if others else None
         out = []
         for row in range(matrix.shape[0]):
             tags = []
-            for index in decide(probabilities[row], thresholds, self.multi_label, self.max_labels):
-                score = float(np.clip(probabilities[row, index], 0.0, 1.0))
-                evidence = self.evidence(words, places, row, index, labels[index])
+            for index in decide(scored[row], thresholds, self.multi_label, self.max_labels):
+                score = float(np.clip(scored[row, index], 0.0, 1.0))
+                evidence = self.evidence(words, extra, row, index, labels[index])
                 tags.append(self.make_tag(labels[index], score, evidence, thresholds[index]))
             out.append(tags)
         return out
@@ -91,12 +104,18 @@ class LinearClassifier(Classifier):
     def make_tag(self, label: str, score: float, evidence: list[str], threshold: float) -> Tag:
         return Tag(label=label, score=round(score, 4), evidence=evidence)
 
-    def evidence(self, words, places: PlaceFeatures | None, row: int, index: int, label: str) -> list[str]:
-        """The terms of this document that pushed hardest toward ``label``."""
+    def evidence(self, words, extra: Any, row: int, index: int, label: str) -> list[str]:
+        """The content terms of this document that pushed hardest toward ``label``."""
         weights = self.artifact["word_weights"][index]
         start, end = words.indptr[row], words.indptr[row + 1]
         columns = words.indices[start:end]
         contributions = words.data[start:end] * weights[columns]
-        best = np.argsort(-contributions)[:EVIDENCE_TERMS]
         names = load_artifact("words")["feature_names"]
-        return [str(names[columns[i]]) for i in best if contributions[i] > 0]
+        found = []
+        for i in np.argsort(-contributions):
+            if contributions[i] <= 0 or len(found) == EVIDENCE_TERMS:
+                break
+            term = str(names[columns[i]])
+            if not set(term.split()) <= ENGLISH_STOP_WORDS:  # "could", "more" explain nothing
+                found.append(term)
+        return found

@@ -22,8 +22,8 @@ from policytag.labelled import Seed, seeds_hash
 from policytag.modelstore import ModelStore
 from policytag.taxonomy import LABELS
 
-from .features import build_word_vectorizer, place_features
-from .linear import decide, probabilities_from_scores
+from .features import argument_features, build_word_vectorizer, place_features
+from .linear import decide, probabilities, probabilities_from_scores
 
 FOLDS = 5
 SEED = 0
@@ -50,6 +50,8 @@ class Design:
     C: dict[str, float] = field(default_factory=lambda: {"topic": 8.0, "stance": 4.0, "region": 8.0})
     gazetteer: bool = True
     min_threshold: float = 0.05  # lowest threshold a secondary label may have
+    two_stage_stance: bool = True  # argues at all? then which way (see plugins/stance.py)
+    argument: bool = True  # the stance model reads how much the author prescribes
 
 
 SHIPPED = Design(name="logistic regression, words 1-2, gazetteer")
@@ -153,6 +155,9 @@ def gold_labels(seeds: Sequence[Seed], dimension: str) -> list[list[str]]:
 
 def word_weights(estimator, n_words: int) -> np.ndarray:
     """The linear models' word coefficients, one row per label (for evidence)."""
+    if isinstance(estimator, dict):  # two-stage stance: restraint, hawkish, neutral
+        direction = estimator["direction"].coef_[0, :n_words]
+        return np.vstack([direction, -direction, -estimator["argued"].coef_[0, :n_words]]).astype(np.float32)
     models = getattr(estimator, "estimators_", None) or [estimator]
     rows = np.vstack([m.coef_ if hasattr(m, "coef_") else np.zeros((1, n_words)) for m in models])
     return np.asarray(rows[:, :n_words], dtype=np.float32)
@@ -160,33 +165,78 @@ def word_weights(estimator, n_words: int) -> np.ndarray:
 
 @dataclass
 class Features:
-    """The seeds featurised once: the word matrix and the place matrix."""
+    """The seeds featurised once: words, places and argument matrices."""
 
     words: sparse.csr_matrix
     places: sparse.csr_matrix
+    argument: sparse.csr_matrix
 
     def for_dimension(self, design: Design, dimension: str):
         if dimension == "region" and design.gazetteer:
             return sparse.hstack([self.words, self.places], format="csr")
+        if dimension == "stance" and design.argument:
+            return sparse.hstack([self.words, self.argument], format="csr")
         return self.words
 
 
 def featurise(texts: Sequence[str], vectorizer) -> Features:
-    return Features(words=vectorizer.transform(texts), places=place_features(texts).matrix)
+    return Features(
+        words=vectorizer.transform(texts), places=place_features(texts).matrix, argument=argument_features(texts),
+    )
 
 
 @dataclass
 class FittedDimension:
-    estimator: object
-    platt: np.ndarray
+    model: dict  # what linear.probabilities reads: estimator, platt, normalise, n_words
     thresholds: np.ndarray
     score: DimensionScore
+
+
+def _binary_model(design: Design, C: float):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, class_weight="balanced", max_iter=5000, random_state=SEED, solver="liblinear")
+
+
+def fit_two_stage_stance(design: Design, seeds: Sequence[Seed], features: Features) -> FittedDimension:
+    """Stance as 'does the author argue?' then 'restraint or hawkish?', each calibrated
+    on out-of-fold scores, combined into the three stance probabilities."""
+    from sklearn.model_selection import StratifiedKFold
+
+    X, y = features.for_dimension(design, "stance"), targets(seeds, "stance")
+    n_words = features.words.shape[1]
+    argued, restraint = (y != LABELS["stance"].index("neutral")).astype(int), (y == 0).astype(int)
+    C = design.C["stance"]
+    argued_scores, direction_scores = np.zeros(len(y)), np.zeros(len(y))
+    for train, test in StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED).split(X, y):
+        argued_scores[test] = _binary_model(design, C).fit(X[train], argued[train]).decision_function(X[test])
+        sides = train[argued[train] == 1]
+        direction = _binary_model(design, C).fit(X[sides][:, :n_words], restraint[sides])
+        direction_scores[test] = direction.decision_function(X[test][:, :n_words])
+    platt = np.vstack([
+        fit_platt(argued_scores[:, None], argued[:, None])[0],
+        fit_platt(direction_scores[argued == 1][:, None], restraint[argued == 1][:, None])[0],
+    ])
+    sides = np.flatnonzero(argued)
+    estimator = {
+        "argued": _binary_model(design, C).fit(X, argued),
+        "direction": _binary_model(design, C).fit(X[sides][:, :n_words], restraint[sides]),
+    }
+    model = {"estimator": estimator, "platt": platt, "normalise": True, "n_words": n_words}
+    pa = 1 / (1 + np.exp(-(argued_scores * platt[0, 0] + platt[0, 1])))
+    pr = 1 / (1 + np.exp(-(direction_scores * platt[1, 0] + platt[1, 1])))
+    out_of_fold = np.column_stack([pa * pr, pa * (1 - pr), 1 - pa])
+    thresholds = choose_thresholds("stance", out_of_fold, y)
+    score = score_dimension("stance", gold_labels(seeds, "stance"), predicted_labels("stance", out_of_fold, thresholds))
+    return FittedDimension(model, thresholds, score)
 
 
 def fit_dimension(design: Design, dimension: str, seeds: Sequence[Seed], features: Features) -> FittedDimension:
     """Cross-validate (for calibration, thresholds and metrics), then fit on all seeds."""
     from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
 
+    if dimension == "stance" and design.two_stage_stance:
+        return fit_two_stage_stance(design, seeds, features)
     X, y = features.for_dimension(design, dimension), targets(seeds, dimension)
     learned = targets(seeds, dimension, primary=True) if dimension in TRAINED_ON_PRIMARY else y
     splitter = (StratifiedKFold if learned.ndim == 1 else KFold)(n_splits=FOLDS, shuffle=True, random_state=SEED)
@@ -200,7 +250,11 @@ def fit_dimension(design: Design, dimension: str, seeds: Sequence[Seed], feature
     thresholds = choose_thresholds(dimension, probabilities, y, design.min_threshold)
     predicted = predicted_labels(dimension, probabilities, thresholds)
     score = score_dimension(dimension, gold_labels(seeds, dimension), predicted)
-    return FittedDimension(build_estimator(design, dimension).fit(X, learned), platt, thresholds, score)
+    model = {
+        "estimator": build_estimator(design, dimension).fit(X, learned), "platt": platt,
+        "normalise": learned.ndim == 1, "n_words": features.words.shape[1],
+    }
+    return FittedDimension(model, thresholds, score)
 
 
 def fit_all(seeds: Sequence[Seed], design: Design = SHIPPED):
@@ -227,12 +281,10 @@ def train(seeds: Sequence[Seed], out_dir, design: Design = SHIPPED) -> ModelStor
     artifacts = {"words": {"vectorizer": vectorizer, "feature_names": vectorizer.get_feature_names_out()}}
     for dimension, f in fitted.items():
         artifacts[dimension] = {
-            "estimator": f.estimator,
-            "platt": f.platt,
-            "normalise": not SPECS[dimension][0] or dimension in TRAINED_ON_PRIMARY,
+            **f.model,
             "labels": list(LABELS[dimension]),
             "thresholds": f.thresholds,
-            "word_weights": word_weights(f.estimator, n_words),
+            "word_weights": word_weights(f.model["estimator"], n_words),
         }
     return ModelStore.write(
         out_dir, artifacts,

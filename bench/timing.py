@@ -7,9 +7,10 @@ quotes ratios between contenders measured together rather than absolute times.
 
 from __future__ import annotations
 
-import os
+import json
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 
@@ -25,18 +26,27 @@ def interleaved_medians(work: dict[str, Callable[[], object]], rounds: int) -> d
     return {name: statistics.median(values) for name, values in times.items()}
 
 
+# Run by a fresh interpreter that starts the measured command: Linux carries the peak
+# RSS of the process that forks across the child's exec, so a command started straight
+# from this (large) process would report this process's memory as its own.
+LAUNCHER = """
+import json, os, subprocess, sys, time
+started = time.perf_counter()
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+errors = process.stderr.read().decode(errors="replace")
+_, status, usage = os.wait4(process.pid, 0)
+print(json.dumps({"seconds": time.perf_counter() - started, "rss_kb": usage.ru_maxrss,
+                  "status": os.waitstatus_to_exitcode(status), "errors": errors[-500:]}))
+"""
+
+
 def run_process(argv: Sequence[str], env: dict | None = None) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MB) of one process run to completion."""
-    started = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    took = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    errors = process.stderr.read().decode(errors="replace")
-    process.stderr.close()
-    if process.returncode not in (0, 1):  # 1: some batch lines failed, which is not a crash
-        raise RuntimeError(f"{' '.join(argv)} exited {process.returncode}: {errors.strip()[-500:]}")
-    return took, usage.ru_maxrss / 1024  # Linux reports kilobytes
+    done = subprocess.run([sys.executable, "-c", LAUNCHER, *argv], capture_output=True, text=True, env=env, check=True)
+    run = json.loads(done.stdout)
+    if run["status"] not in (0, 1):  # 1: some batch lines failed, which is not a crash
+        raise RuntimeError(f"{' '.join(argv)} exited {run['status']}: {run['errors'].strip()}")
+    return run["seconds"], run["rss_kb"] / 1024  # Linux reports kilobytes
 
 
 def process_medians(commands: dict[str, Sequence[str]], rounds: int, env: dict | None = None) -> dict[str, tuple[float, float]]:

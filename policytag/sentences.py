@@ -22,6 +22,8 @@ def split_sentences(text: str) -> list[str]:
 def _split(text: str) -> tuple[str, ...]:
     import blingfire
 
+    if not text.isascii():  # blingfire takes UTF-8: a lone surrogate would raise, so it becomes "?"
+        text = text.encode("utf-8", "replace").decode("utf-8")
     sentences: list[str] = []
     for paragraph in PARAGRAPH_BREAK.split(text):
         paragraph = " ".join(paragraph.split())

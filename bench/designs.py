@@ -30,7 +30,7 @@ DESIGNS = [
     SHIPPED,
     replace(SHIPPED, name="LR, stronger regularisation (C/4)", C={k: v / 4 for k, v in SHIPPED.C.items()}),
     replace(SHIPPED, name="LR, weaker regularisation (C*4)", C={k: v * 4 for k, v in SHIPPED.C.items()}),
-    replace(SHIPPED, name="LR, words only (no bigrams)", ngrams=(1, 1)),
+    replace(SHIPPED, name="LR, words and word pairs", ngrams=(1, 2)),
     replace(SHIPPED, name="LR, no gazetteer", gazetteer=False),
     replace(SHIPPED, name="LR, secondary labels need p >= 0.5", min_threshold=0.5),
     replace(SHIPPED, name="linear SVM", model="svm", C={"topic": 0.5, "stance": 0.25, "region": 0.5}),

@@ -51,6 +51,15 @@ def _sigmoid(scores: np.ndarray, platt: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(np.asarray(scores, dtype=np.float64) * platt[0] + platt[1])))
 
 
+def raw_scores(estimator, X) -> np.ndarray:
+    """Uncalibrated per-label scores: decision values, or log-odds where a model has none."""
+    try:
+        return np.asarray(estimator.decision_function(X), dtype=np.float64)
+    except AttributeError:  # naive Bayes, or one-vs-rest over it
+        p = np.clip(estimator.predict_proba(X), 1e-9, 1 - 1e-9)
+        return np.log(p / (1 - p))
+
+
 def probabilities(model: dict, matrix) -> np.ndarray:
     """Calibrated probabilities of a bundled model (as written by training) for a matrix."""
     estimator, platt = model["estimator"], model["platt"]
@@ -58,8 +67,7 @@ def probabilities(model: dict, matrix) -> np.ndarray:
         argued = _sigmoid(estimator["argued"].decision_function(matrix), platt[0])
         restraint = _sigmoid(estimator["direction"].decision_function(matrix[:, : model["n_words"]]), platt[1])
         return np.column_stack([argued * restraint, argued * (1 - restraint), 1 - argued])
-    scores = np.asarray(estimator.decision_function(matrix), dtype=np.float64)
-    return probabilities_from_scores(scores, platt, model["normalise"])
+    return probabilities_from_scores(raw_scores(estimator, matrix), platt, model["normalise"])
 
 
 def model_input(features: Any) -> sparse.csr_matrix:

@@ -45,7 +45,7 @@ class Design:
     """One candidate way to build the bundled models."""
 
     name: str
-    ngrams: tuple[int, int] = (1, 2)
+    ngrams: tuple[int, int] = (1, 1)
     model: str = "logistic"  # logistic | svm | naive-bayes
     C: dict[str, float] = field(default_factory=lambda: {"topic": 8.0, "stance": 4.0, "region": 8.0})
     gazetteer: bool = True
@@ -54,7 +54,7 @@ class Design:
     argument: bool = True  # the stance model reads how much the author prescribes
 
 
-SHIPPED = Design(name="logistic regression, words 1-2, gazetteer")
+SHIPPED = Design(name="logistic regression, words, gazetteer")
 
 
 def build_estimator(design: Design, dimension: str):
@@ -76,17 +76,6 @@ def build_estimator(design: Design, dimension: str):
     else:
         base = ComplementNB(alpha=C)
     return OneVsRestClassifier(base) if multi_label else base
-
-
-def raw_scores(estimator, X) -> np.ndarray:
-    """Uncalibrated per-label scores: decision values, or log-odds where a model has none."""
-    if hasattr(estimator, "decision_function"):
-        try:
-            return np.asarray(estimator.decision_function(X), dtype=np.float64)
-        except AttributeError:  # one-vs-rest over a model without decision_function
-            pass
-    p = np.clip(estimator.predict_proba(X), 1e-9, 1 - 1e-9)
-    return np.log(p / (1 - p))
 
 
 def fit_platt(scores: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -3,7 +3,7 @@ or a typed one-line error comes out, never an unhandled exception, never a resul
 whose tag lists break the schema.
 
 The numbers of examples are fixed (``derandomize``), so CI runs the same cases each
-time and the figures in docs/reliability.md hold; raise ``POLICYTAG_HYPOTHESIS_SCALE``
+time and the figures in the README's Reliability section hold; raise ``POLICYTAG_HYPOTHESIS_SCALE``
 to search longer locally.
 """
 

@@ -3,7 +3,7 @@
 Every case states its expected outcome: a valid result, or a typed one-line error,
 with the other plugins' tags still there when one plugin or model is at fault. The
 counts of inputs tried and faults injected go into ``report/reliability.json`` for
-docs/reliability.md. Nothing here leaves 127.0.0.0/8 (:func:`loopback_only`).
+the README's Reliability section. Nothing here leaves 127.0.0.0/8 (:func:`loopback_only`).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ REPORT = Path(__file__).resolve().parent.parent / "report"
 
 
 def write_figures(part: str, figures: dict) -> None:
-    """Record a test module's figures in report/reliability-<part>.json (for docs/reliability.md)."""
+    """Record a test module's figures in report/reliability-<part>.json (for the README's Reliability section)."""
     REPORT.mkdir(exist_ok=True)
     (REPORT / f"reliability-{part}.json").write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
 

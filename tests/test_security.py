@@ -3,7 +3,7 @@ hostile servers, all on 127.0.0.0/8.
 
 Each refused spelling is tried against a live server that counts its connections, so
 "refused" means "nothing reached it", not merely "an exception was raised". The
-figures go to report/reliability-security.json for docs/reliability.md.
+figures go to report/reliability-security.json for the README's Reliability section.
 """
 
 from __future__ import annotations

@@ -22,6 +22,22 @@ def seed_page() -> Path:
     return SEED_PAGE
 
 
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory):
+    """A self-signed certificate (and key) for the host name news.example, made by openssl."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    try:
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=news.example",
+             "-addext", "subjectAltName=DNS:news.example", "-keyout", str(key), "-out", str(cert)],
+            check=True, capture_output=True, timeout=60,
+        )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        pytest.skip(f"openssl cannot make a test certificate: {exc}")
+    return cert, key
+
+
 @pytest.fixture(autouse=True)
 def _no_plugin_env(monkeypatch):
     """Tests start with no plugin switches set, whatever the developer's shell has."""

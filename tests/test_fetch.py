@@ -10,7 +10,6 @@ from __future__ import annotations
 import gzip
 import socket
 import ssl
-import subprocess
 import time
 import tracemalloc
 
@@ -414,21 +413,6 @@ def test_bad_limit_settings_are_reported(monkeypatch, name, value):
 
 
 # -- https: connect to the IP, verify the certificate against the name ---------------
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    try:
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=news.example",
-             "-addext", "subjectAltName=DNS:news.example", "-keyout", str(key), "-out", str(cert)],
-            check=True, capture_output=True, timeout=60,
-        )
-    except (OSError, subprocess.CalledProcessError) as exc:
-        pytest.skip(f"openssl cannot make a test certificate: {exc}")
-    return cert, key
-
 
 def test_https_connects_to_the_ip_but_verifies_the_name(certificate, monkeypatch):
     cert, key = certificate

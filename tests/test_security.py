@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import socket
 import ssl
-import subprocess
 import threading
 import tracemalloc
 import zlib
@@ -287,19 +286,6 @@ def test_a_server_that_hangs_up_is_unreachable(allow_loopback):
         assert "\n" not in str(caught.value)
     finally:
         sock.close()
-
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    try:
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=news.example",
-                        "-addext", "subjectAltName=DNS:news.example", "-keyout", str(key), "-out", str(cert)],
-                       check=True, capture_output=True, timeout=60)
-    except (OSError, subprocess.CalledProcessError) as exc:
-        pytest.skip(f"openssl cannot make a test certificate: {exc}")
-    return cert, key
 
 
 def test_tls_errors_are_one_line_unreachable_errors(certificate, allow_loopback):

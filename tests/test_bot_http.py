@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -16,6 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from policytag.bot import storage
+from policytag.labelled import load_seeds, seeds_hash
+from policytag.modelstore import ModelStore
+from policytag.plugins.artifacts import shipped_seeds_dir
 from tests.articles import PASTED_TEXT, TITLE, article_html
 from tests.fake_slack import BOT_ID, BOT_USER_ID, FakeSlack, Sender
 from tests.servers import RecordingServer, Response, redirect
@@ -371,27 +376,21 @@ def test_feedback_is_stored_exported_and_used_by_train_with_feedback(bot, slack,
     assert (seed["region"], seed["topic"], seed["stance"]) == (["europe"], ["sanctions", "energy"], "hawkish")
     assert "Coast Guard" in seed["text"] or "coast guard" in seed["text"]
 
-    # `policytag train --with-feedback`: the feedback replaces a seed with the same text.
+    # `policytag train --with-feedback`, for real: the feedback replaces a seed with the
+    # same text, and the manifest's seeds hash shows exactly what was trained on.
     seeds = tmp_path / "seeds"
-    seeds.mkdir()
+    shutil.copytree(shipped_seeds_dir(), seeds, ignore=shutil.ignore_patterns("dev", "__init__.py", "__pycache__"))
     same_text = {"id": "ap-999", "text": seed["text"], "region": ["asia-pacific"], "topic": ["alliances"], "stance": "restraint"}
-    other = {"id": "eu-999", "text": " ".join(EUROPE), "region": ["europe"], "topic": ["sanctions"], "stance": "neutral"}
-    (seeds / "s.jsonl").write_text(json.dumps(same_text) + "\n" + json.dumps(other) + "\n")
-    trained_on = []
-
-    class Store:
-        manifest = {"cross_validation": {"metrics": {}}}
-
-    def record(seed_list, out):
-        trained_on.extend(seed_list)
-        return Store()
-
-    monkeypatch.setattr("policytag.plugins.training.train", record)
-    assert main(["train", "--with-feedback", "--seeds", str(seeds), "--out", str(tmp_path / "models")]) == 0
+    (seeds / "zz-extra.jsonl").write_text(json.dumps(same_text) + "\n")
+    out = tmp_path / "models"
+    assert main(["train", "--with-feedback", "--seeds", str(seeds), "--out", str(out)]) == 0
     assert "using 1 feedback passages" in capsys.readouterr().out
-    assert sorted(s.id for s in trained_on) == sorted(["eu-999", seed["id"]])
-    fixed = next(s for s in trained_on if s.id == seed["id"])
+    expected = storage.with_feedback(load_seeds(seeds), storage.Store(Path(bot.env["POLICYTAG_DB"])).feedback_seeds())
+    fixed = next(s for s in expected if s.text == seed["text"])
     assert (fixed.region, fixed.topic, fixed.stance) == (["europe"], ["sanctions", "energy"], "hawkish")
+    manifest = ModelStore(out).manifest
+    assert manifest["seeds_sha256"] == seeds_hash(expected) and manifest["passages"] == len(expected)
+    assert ModelStore(out).load("stance")["labels"] == ["restraint", "hawkish", "neutral"]
 
 
 def test_a_restart_still_suppresses_retries_and_secrets_never_reach_the_log(bot, slack, articles):

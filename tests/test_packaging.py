@@ -45,8 +45,10 @@ def test_the_wheel_carries_models_and_seeds_and_tags_from_elsewhere(wheel_instal
     assert where.returncode == 0, where.stderr
     done = run_installed(wheel_install, "tag", str(SEED_PAGE), "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
-    assert result["tags"]["region"][0]["label"] == "asia-pacific"
+    tags = json.loads(done.stdout)["tags"]
+    assert tags["region"][0]["label"] == "asia-pacific"
+    assert tags["stance"][0]["label"] == "restraint"
+    assert {"alliances", "diplomacy"} & {t["label"] for t in tags["topic"]}
     located = subprocess.run(
         [sys.executable, "-c", "import policytag, policytag.models as m; print(policytag.__file__); print(list(m.__path__)[0])"],
         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(wheel_install)}, cwd=tmp_path,

@@ -7,11 +7,15 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import PolicytagError
 from .evaluation import DimensionScore
 
 
 def _plot(score: DimensionScore, path: Path) -> None:
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        raise PolicytagError("--report draws its plots with matplotlib: pip install 'policytag[report]'") from None
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

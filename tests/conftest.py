@@ -38,6 +38,15 @@ def certificate(tmp_path_factory):
     return cert, key
 
 
+@pytest.fixture(scope="module")
+def slack():
+    """A fake Slack Web API on 127.0.0.1 that records every call (one per test module)."""
+    from .fake_slack import FakeSlack
+
+    with FakeSlack() as fake:
+        yield fake
+
+
 @pytest.fixture(autouse=True)
 def _no_plugin_env(monkeypatch):
     """Tests start with no plugin switches set, whatever the developer's shell has."""

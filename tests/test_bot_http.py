@@ -59,12 +59,6 @@ def articles():
         yield server
 
 
-@pytest.fixture(scope="module")
-def slack():
-    with FakeSlack() as fake:
-        yield fake
-
-
 class Bot:
     """``policytag bot --http --port 0`` as a user would start it; restartable on the same database."""
 

@@ -16,7 +16,6 @@ import time
 import pytest
 
 from .articles import article_html
-from .fake_slack import FakeSlack
 from .servers import RecordingServer, Response
 from .test_bot_http import QUIET, SECRET, TOKEN, Bot, feedback_click, message, replies_to, shown
 from .test_reliability import write_figures
@@ -42,12 +41,6 @@ def articles():
     routes.update({f"/held/{n}": held for n in range(5)})
     with RecordingServer(routes) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def slack():
-    with FakeSlack() as fake:
-        yield fake
 
 
 def bot_env(slack, db) -> dict[str, str]:

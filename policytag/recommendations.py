@@ -35,8 +35,9 @@ CUES = (  # (pattern, strength, words: every match contains one of them, lower-c
 PATTERNS = [(re.compile(p, re.IGNORECASE), w, words) for p, w, words in CUES]
 CUE_WORDS = tuple(dict.fromkeys(word for *_, words in CUES for word in words))  # most sentences have none
 REPORTED = re.compile(r"\b(said|says|told|according to|argued|claimed)\b|[\"“”]", re.IGNORECASE)
-ACTOR = re.compile(
-    r"(?:^|[,;]\s+|\bthat\s+)((?:the\s+)?[A-Z][\w.’'-]*(?:[\s-]+(?:of\s+|and\s+)?[A-Z][\w.’'-]*){0,5})"
+ACTOR = re.compile(  # a leading discourse word ("So the United States should") is not the actor
+    r"(?:^(?:(?i:so|and|but|instead|therefore|finally|first|second|third|now|today)\s+)?|[,;]\s+|\bthat\s+)"
+    r"((?:the\s+)?[A-Z][\w.’'-]*(?:[\s-]+(?:of\s+|and\s+)?[A-Z][\w.’'-]*){0,5})"
     r"(?:\s+(?:also|therefore|now|instead|still))?\s+(?:must|should|ought|needs?|has to|have to|could|would)\b"
 )
 MIN_WORDS, MAX_WORDS = 6, 80

@@ -53,6 +53,7 @@ def test_text_that_prescribes_nothing_has_no_recommendations():
 def test_actor_is_the_subject_of_the_modal():
     assert find_actor("Tokyo should lift its export curbs on Seoul.") == "Tokyo"
     assert find_actor("In the end, the United States must talk to Tehran.") == "the United States"
+    assert find_actor("So the United States should put its weight behind diplomacy.") == "the United States"
     assert find_actor("It is time to talk.") is None
 
 

@@ -23,7 +23,7 @@ from policytag.modelstore import ModelStore
 from policytag.taxonomy import LABELS
 
 from .features import argument_features, build_word_vectorizer, place_features
-from .linear import decide, probabilities, probabilities_from_scores
+from .linear import decide, probabilities_from_scores
 
 FOLDS = 5
 SEED = 0

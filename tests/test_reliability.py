@@ -19,7 +19,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from policytag import Classifier, Document, Featurizer, InputError, ModelError, PolicytagError, Tag, Tagger, hookimpl
+from policytag import Classifier, Featurizer, InputError, ModelError, Tag, Tagger, hookimpl
 from policytag.batch import tag_lines
 from policytag.cli import main as cli
 from policytag.errors import ExtractionError

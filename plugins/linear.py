@@ -60,13 +60,23 @@ def raw_scores(estimator, X) -> np.ndarray:
         return np.log(p / (1 - p))
 
 
+def two_stage_probabilities(argued_scores, direction_scores, platt: np.ndarray) -> np.ndarray:
+    """Stance probabilities (restraint, hawkish, neutral) from the two stages' raw scores:
+    does the author argue for a posture, and if so is it restraint."""
+    argued = _sigmoid(argued_scores, platt[0])
+    restraint = _sigmoid(direction_scores, platt[1])
+    return np.column_stack([argued * restraint, argued * (1 - restraint), 1 - argued])
+
+
 def probabilities(model: dict, matrix) -> np.ndarray:
     """Calibrated probabilities of a bundled model (as written by training) for a matrix."""
     estimator, platt = model["estimator"], model["platt"]
     if isinstance(estimator, dict):  # stance in two stages: does the author argue, and which way
-        argued = _sigmoid(estimator["argued"].decision_function(matrix), platt[0])
-        restraint = _sigmoid(estimator["direction"].decision_function(matrix[:, : model["n_words"]]), platt[1])
-        return np.column_stack([argued * restraint, argued * (1 - restraint), 1 - argued])
+        return two_stage_probabilities(
+            estimator["argued"].decision_function(matrix),
+            estimator["direction"].decision_function(matrix[:, : model["n_words"]]),
+            platt,
+        )
     return probabilities_from_scores(raw_scores(estimator, matrix), platt, model["normalise"])
 
 

@@ -23,7 +23,7 @@ from policytag.modelstore import ModelStore
 from policytag.taxonomy import LABELS
 
 from .features import argument_features, build_word_vectorizer, place_features
-from .linear import decide, probabilities_from_scores
+from .linear import decide, probabilities_from_scores, two_stage_probabilities
 
 FOLDS = 5
 SEED = 0
@@ -212,9 +212,7 @@ def fit_two_stage_stance(design: Design, seeds: Sequence[Seed], features: Featur
         "direction": _binary_model(design, C).fit(X[sides][:, :n_words], restraint[sides]),
     }
     model = {"estimator": estimator, "platt": platt, "normalise": True, "n_words": n_words}
-    pa = 1 / (1 + np.exp(-(argued_scores * platt[0, 0] + platt[0, 1])))
-    pr = 1 / (1 + np.exp(-(direction_scores * platt[1, 0] + platt[1, 1])))
-    out_of_fold = np.column_stack([pa * pr, pa * (1 - pr), 1 - pa])
+    out_of_fold = two_stage_probabilities(argued_scores, direction_scores, platt)
     thresholds = choose_thresholds("stance", out_of_fold, y)
     score = score_dimension("stance", gold_labels(seeds, "stance"), predicted_labels("stance", out_of_fold, thresholds))
     return FittedDimension(model, thresholds, score)

@@ -12,13 +12,14 @@ PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 def split_sentences(text: str) -> list[str]:
     """Sentences in order; paragraph breaks always end a sentence.
 
-    The summariser and the recommendation finder each split the same text in turn, so
-    the last two texts' sentences are kept: the second split is free.
+    The stance model's argument featurizer splits a whole batch, then the summariser and
+    the recommendation finder split each text again; a batch's worth of sentences is
+    kept (``policytag batch`` tags chunks of 128), so those later splits are free.
     """
     return list(_split(text))
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=256)
 def _split(text: str) -> tuple[str, ...]:
     import blingfire
 

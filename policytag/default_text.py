@@ -8,13 +8,13 @@ from .hookspecs import hookimpl
 
 @hookimpl(trylast=True)
 def summarize(document):
-    from .summary import summarize_text
+    from .summary import central_sentences
 
-    return summarize_text(document.text)
+    return central_sentences(document.sentences)
 
 
 @hookimpl(trylast=True)
 def extract_recommendations(document):
-    from .recommendations import extract_recommendations as extract
+    from .recommendations import prescriptions
 
-    return extract(document.text)
+    return prescriptions(document.sentences)

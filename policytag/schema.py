@@ -23,6 +23,22 @@ class Document(BaseModel):
     published: str | None = None
     extracted: bool = Field(default=False, description="the text is already an article's main text: no page noise to strip")
 
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        """The text's sentences, split on first use and then shared by every featurizer
+        and hook that reads this document.
+
+        Kept in the instance dict beside the text it came from, as ``cached_property``
+        would keep it (so equality and dumps ignore it), and split again for a copy
+        whose text was replaced.
+        """
+        split = self.__dict__.get("_sentence_split")
+        if split is None or split[0] is not self.text:
+            from .sentences import split_sentences
+
+            split = self.__dict__["_sentence_split"] = (self.text, split_sentences(self.text))
+        return split[1]
+
 
 class Tag(BaseModel):
     """One label of one dimension, with its calibrated score and the words behind it."""

@@ -10,11 +10,10 @@ sentences) would need 20 GB.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
-
-from .sentences import split_sentences
 
 MAX_SENTENCES = 3
 MIN_WORDS, MAX_WORDS = 6, 60
@@ -67,9 +66,10 @@ def rank_sentences(sentences: list[str]) -> np.ndarray:
     return score
 
 
-def summarize_text(text: str, limit: int = MAX_SENTENCES) -> list[str]:
-    """At most ``limit`` central sentences of ``text``, in the order they appear."""
-    sentences = [s for s in split_sentences(text) if MIN_WORDS <= len(s.split()) <= MAX_WORDS][:MAX_RANKED]
+def central_sentences(sentences: Sequence[str], limit: int = MAX_SENTENCES) -> list[str]:
+    """At most ``limit`` central sentences of a text (given as its sentences), in the
+    order they appear."""
+    sentences = [s for s in sentences if MIN_WORDS <= len(s.split()) <= MAX_WORDS][:MAX_RANKED]
     if len(sentences) <= limit:
         return sentences
     scores = rank_sentences(sentences)

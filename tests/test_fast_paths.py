@@ -11,8 +11,9 @@ from policytag.cleaning import is_noise
 from policytag.labelled import load_seeds
 from policytag.plugins.artifacts import shipped_seeds_dir
 from policytag.plugins.gazetteer import load_gazetteer
-from policytag.recommendations import PATTERNS
-from policytag.sentences import split_sentences
+from policytag import Document, Tagger
+from policytag.recommendations import PATTERNS, REPORTED, score_sentences
+from policytag.sentences import PARAGRAPH_BREAK, split_sentences
 
 from .conftest import SAMPLE_ARTICLE
 
@@ -48,11 +49,49 @@ def test_gazetteer_tokens_and_longest_names():
     assert names[0] == "Iran" and "South Sudan" in names and "Kenya" in names
 
 
-def test_split_sentences_hands_out_a_fresh_list_each_time():
-    text = "One sentence here. Another one there.\n\nA new paragraph."
-    first = split_sentences(text)
-    first.append("changed")
-    assert split_sentences(text) == ["One sentence here.", "Another one there.", "A new paragraph."]
+def test_one_call_split_is_the_paragraph_by_paragraph_split(seed_page):
+    import blingfire
+
+    def plain(text: str) -> tuple[str, ...]:
+        return tuple(
+            s.strip() for paragraph in PARAGRAPH_BREAK.split(text) if paragraph.strip()
+            for s in blingfire.text_to_sentences(" ".join(paragraph.split())).split("\n") if s.strip()
+        )
+
+    tricky = ["Heading with no stop\n\nQ. Who acts?\n\nA. The U.S. should.", "Mr.\n\nSmith went.", "a\u2029b. C.\n\n\n"]
+    for text in [*texts(), seed_page.read_text(encoding="utf-8"), *tricky]:
+        assert split_sentences(text) == plain(text)
+
+
+def test_cue_scores_are_the_sentence_by_sentence_scores():
+    def plain(sentence: str) -> float:
+        strength = max((w for pattern, w, _ in PATTERNS if pattern.search(sentence)), default=0.0)
+        if strength and sentence.rstrip().endswith("?"):
+            strength *= 0.3
+        if strength and REPORTED.search(sentence):
+            strength *= 0.6
+        return strength
+
+    for text in texts():
+        sentences = split_sentences(text)
+        assert score_sentences(sentences) == [plain(s) for s in sentences]
+    assert score_sentences(["İstanbul must wait.", "We urge talks."]) == [0.9, 0.9]  # lower() lengthens "İ"
+    assert score_sentences([]) == []
+
+
+def test_a_document_is_split_once_for_features_summary_and_recommendations(monkeypatch):
+    import policytag.sentences
+
+    calls = []
+    real = policytag.sentences.split_sentences
+    monkeypatch.setattr(policytag.sentences, "split_sentences", lambda text: calls.append(text) or real(text))
+    texts_ = [s.text for s in load_seeds(shipped_seeds_dir())[:3]]
+    results = Tagger().tag_many(texts_)
+    assert len(calls) == 3 and all(r.tags["stance"] and r.summary for r in results)
+    document = Document(text="One here. Two there.")
+    assert document.sentences == ("One here.", "Two there.")
+    assert document.model_copy(update={"text": "Three."}).sentences == ("Three.",)
+    assert document == Document(text="One here. Two there.")  # the kept split is not part of equality
 
 
 def test_summary_scores_do_not_depend_on_the_hash_seed():

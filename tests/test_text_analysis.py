@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from policytag.cleaning import main_text
-from policytag.recommendations import extract_recommendations, find_actor
+from policytag.recommendations import find_actor, prescriptions
 from policytag.sentences import split_sentences
-from policytag.summary import summarize_text
+from policytag.summary import central_sentences
 
 
 def test_seed_page_is_cut_down_to_its_article(seed_page):
@@ -25,17 +25,17 @@ def test_plain_text_passes_through():
 def test_splitter_survives_abbreviations_and_quotes():
     text = ('The U.S. envoy met Gen. Milley on Dec. 5 in Washington. "We must act," he said. '
             "Then the Jan. 6 panel met.\n\nA new paragraph starts here")
-    assert split_sentences(text) == [
+    assert split_sentences(text) == (
         "The U.S. envoy met Gen. Milley on Dec. 5 in Washington.",
         '"We must act," he said.',
         "Then the Jan. 6 panel met.",
         "A new paragraph starts here",
-    ]
+    )
 
 
 def test_seed_page_recommendations(seed_page):
     article = main_text(seed_page.read_text(encoding="utf-8")).text
-    found = extract_recommendations(article)
+    found = prescriptions(split_sentences(article))
     texts = [r.text for r in found]
     assert 1 <= len(found) <= 5
     assert texts[0].startswith("The United States must resist calls to frame")
@@ -47,7 +47,7 @@ def test_seed_page_recommendations(seed_page):
 def test_text_that_prescribes_nothing_has_no_recommendations():
     report = ("The ministers met in Cairo on Tuesday. They discussed border crossings and aid deliveries. "
               "Officials said the talks would continue next week. It should have produced a plan by spring.")
-    assert extract_recommendations(report) == []
+    assert prescriptions(split_sentences(report)) == []
 
 
 def test_actor_is_the_subject_of_the_modal():
@@ -59,9 +59,10 @@ def test_actor_is_the_subject_of_the_modal():
 
 def test_summary_is_three_central_sentences_in_article_order(seed_page):
     article = main_text(seed_page.read_text(encoding="utf-8")).text
-    summary = summarize_text(article)
+    summary = central_sentences(split_sentences(article))
     assert len(summary) == 3
     positions = [article.index(s) for s in summary]
     assert positions == sorted(positions)
-    assert summarize_text("Too short.") == []
-    assert summarize_text("One sentence that is long enough to keep as it is.") == ["One sentence that is long enough to keep as it is."]
+    assert central_sentences(("Too short.",)) == []
+    one = "One sentence that is long enough to keep as it is."
+    assert central_sentences((one,)) == [one]

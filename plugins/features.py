@@ -6,6 +6,7 @@ word matrix, so a batch is tokenised a single time however many classifiers run.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -53,24 +54,29 @@ def place_features(texts: Sequence[str]) -> PlaceFeatures:
     gazetteer = load_gazetteer()
     index = {region: i for i, region in enumerate(REGIONS)}
     width = len(REGIONS)
-    rows = np.zeros((len(texts), 3 * width + 2), dtype=np.float32)
+    counts = np.zeros((len(texts), width), dtype=np.float32)
+    first = np.zeros((len(texts), width), dtype=np.float32)
     mentions = []
     for row, text in enumerate(texts):
         found = gazetteer.find(text)
         by_region: dict[str, Counter] = {}
         for name, region in found:
             by_region.setdefault(region, Counter())[name] += 1
-        total = len(found)
         for region, names in by_region.items():
-            count = sum(names.values())
-            rows[row, index[region]] = np.log1p(count)
-            rows[row, width + index[region]] = count / total
+            counts[row, index[region]] = sum(names.values())
         if found:
-            rows[row, 2 * width + index[found[0][1]]] = 1.0
-            shares = rows[row, width:2 * width][rows[row, width:2 * width] > 0]
-            rows[row, 3 * width] = len(by_region) / width
-            rows[row, 3 * width + 1] = float(-(shares * np.log(shares)).sum() / np.log(width))
+            first[row, index[found[0][1]]] = 1.0
         mentions.append(by_region)
+    # The arithmetic once for the whole batch: per text, numpy's call overhead on rows
+    # of seven numbers cost more than finding the places.
+    total = counts.sum(axis=1, keepdims=True)
+    shares = np.divide(counts, total, out=np.zeros_like(counts), where=total > 0)
+    logs = np.log(shares, out=np.zeros_like(shares), where=shares > 0)
+    spread = np.column_stack([
+        (counts > 0).sum(axis=1) / width,
+        -(shares * logs).sum(axis=1) / np.log(width),
+    ]).astype(np.float32)
+    rows = np.hstack([np.log1p(counts), shares, first, spread])
     return PlaceFeatures(matrix=sparse.csr_matrix(rows * PLACE_WEIGHT), mentions=mentions)
 
 
@@ -81,14 +87,20 @@ AUTHOR_VOICE = 0.7
 ARGUMENT_WEIGHT = 0.3
 
 
+# The argument features are a share and a count, for which rough sentences (text up to
+# terminal punctuation or a line break) serve as well as blingfire's, at a fifth of the
+# cost: tagging without a summary never runs the real splitter. Training counts them
+# the same way.
+ROUGH_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)\]]*|\n|$)")
+
+
 def argument_features(texts: Sequence[str]) -> sparse.csr_matrix:
     """Per text: share of sentences that prescribe, how many (log), the strongest cue."""
-    from policytag.recommendations import score_sentence
-    from policytag.sentences import split_sentences
+    from policytag.recommendations import score_sentences
 
     rows = np.zeros((len(texts), 3), dtype=np.float32)
     for row, text in enumerate(texts):
-        scores = [score_sentence(s) for s in split_sentences(text)] or [0.0]
+        scores = score_sentences(ROUGH_SENTENCE.findall(text)) or [0.0]
         prescribing = sum(score >= AUTHOR_VOICE for score in scores)
         rows[row] = (prescribing / len(scores), np.log1p(prescribing), max(scores))
     return sparse.csr_matrix(rows * ARGUMENT_WEIGHT)

@@ -84,28 +84,45 @@ class Gazetteer:
     def find(self, text: str) -> list[tuple[str, str]]:
         """Each place mention as ``(name, region)``, in text order, longest name first."""
         found = []
-        for run in CAPITALISED_RUN.findall(text):
-            if run.isalpha():  # most runs: one plain word, its own only token
-                region = self.names.get((run,))
-                if region is not None:
-                    found.append((run, region))
-                continue
-            tokens = _tokens(run)
-            i = 0
-            while i < len(tokens):
-                longest = self.starts.get(tokens[i])
-                if longest is None:  # no name begins with this word
-                    i += 1
-                    continue
-                for n in range(min(longest, len(tokens) - i), 0, -1):
-                    region = self.names.get(tokens[i:i + n])
-                    if region is not None:
-                        found.append((" ".join(tokens[i:i + n]), region))
-                        i += n
-                        break
-                else:
-                    i += 1
+        runs = CAPITALISED_RUN.findall(text)
+        # Most runs are one plain word ("The", "Iran"), looked up by C-level maps; the
+        # others ("United States", "Iran's") recur across texts and are resolved once.
+        for run, plain, region in zip(runs, map(str.isalpha, runs), map(self.one_word.get, runs)):
+            if not plain:
+                found.extend(self.places_in_run(run))
+            elif region is not None:
+                found.append((run, region))
         return found
+
+    @cached_property
+    def places_in_run(self):
+        """:meth:`_places_in_run`, remembering the last 8,192 runs seen."""
+        return lru_cache(maxsize=8192)(self._places_in_run)
+
+    def _places_in_run(self, run: str) -> tuple[tuple[str, str], ...]:
+        """The places named in a run of capitalised words, longest names first."""
+        found = []
+        tokens = _tokens(run)
+        i = 0
+        while i < len(tokens):
+            longest = self.starts.get(tokens[i])
+            if longest is None:  # no name begins with this word
+                i += 1
+                continue
+            for n in range(min(longest, len(tokens) - i), 0, -1):
+                region = self.names.get(tokens[i:i + n])
+                if region is not None:
+                    found.append((" ".join(tokens[i:i + n]), region))
+                    i += n
+                    break
+            else:
+                i += 1
+        return tuple(found)
+
+    @cached_property
+    def one_word(self) -> dict[str, str]:
+        """The one-word names, keyed by the word."""
+        return {key[0]: region for key, region in self.names.items() if len(key) == 1}
 
     @cached_property
     def starts(self) -> dict[str, int]:

@@ -32,8 +32,12 @@ def is_noise(line: str) -> bool:
 
 
 def is_prose(line: str) -> bool:
-    words = line.split()
-    return len(words) >= MIN_PROSE_WORDS and line.rstrip()[-1:] in '.!?"”’)' and not is_noise(line)
+    return line.rstrip()[-1:] in '.!?"”’)' and has_words(line, MIN_PROSE_WORDS) and not is_noise(line)
+
+
+def has_words(line: str, count: int) -> bool:
+    """``len(line.split()) >= count``, without splitting a long line into all its words."""
+    return len(line.split(None, count - 1)) >= count
 
 
 @dataclass(frozen=True)
@@ -73,10 +77,13 @@ def main_text(text: str) -> PastedPage:
         blocks.append(current)
     if not blocks:
         return PastedPage(None, text)
-    sizes = [sum(len(line.split()) for line in block) for block in blocks]
-    main = max(range(len(blocks)), key=sizes.__getitem__)
-    stop = next((m for m in markers if m > main), len(blocks))
-    start = max((m for m in markers if m <= main), default=0)
-    kept = [b for i, b in enumerate(blocks) if start <= i < stop and sizes[i] >= KEEP_RATIO * sizes[main] or i == main]
+    if len(blocks) == 1:  # an article on its own, as most texts are: nothing to weigh
+        main, kept = 0, blocks
+    else:
+        sizes = [sum(len(line.split()) for line in block) for block in blocks]
+        main = max(range(len(blocks)), key=sizes.__getitem__)
+        stop = next((m for m in markers if m > main), len(blocks))
+        start = max((m for m in markers if m <= main), default=0)
+        kept = [b for i, b in enumerate(blocks) if start <= i < stop and sizes[i] >= KEEP_RATIO * sizes[main] or i == main]
     title = next((line for seen, line in reversed(titles) if seen <= main), None)
     return PastedPage(title, "\n\n".join("\n\n".join(block) for block in kept))

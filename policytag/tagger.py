@@ -5,7 +5,7 @@ classifier that asked for them, checks what comes back against the classifier's
 declared contract, and records any failure against the plugin that caused it, so one
 broken plugin never takes the others' tags down.
 
-Each classifier runs in a thread of its own with a time budget
+Classifiers run one after another, each in a thread of its own with a time budget
 (``POLICYTAG_CLASSIFIER_TIMEOUT`` seconds, default 20): one that overruns is reported
 as timed out and the others' tags come back without it. A Python thread cannot be
 killed, so the overrunning call is left to finish in the background, and that
@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import os
 import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as Overran
@@ -188,8 +187,8 @@ class Tagger:
                     )
 
         tagged: dict[str, list[list[Tag]]] = {}
-        running: dict[str, Future] = {}
         errors: dict[str, ErrorReport] = {}
+        budget = None if math.isinf(self.classifier_timeout) else self.classifier_timeout
         for dimension, classifier in registry.classifiers.items():
             owner = registry.owner(classifier)
             wanted = featurizer_names(classifier)
@@ -208,17 +207,11 @@ class Tagger:
             given = tuple(features[name] for name in wanted) if wanted else batch
             if isinstance(classifier.featurizer, str):
                 given = given[0]
-            running[dimension] = in_thread(
-                f"policytag-classifier-{dimension}", lambda c=classifier, g=given: c.predict_many(g, batch)
-            )
-
-        budget = None if math.isinf(self.classifier_timeout) else self.classifier_timeout
-        deadline = None if budget is None else time.monotonic() + budget
-        for dimension, future in running.items():
-            classifier = registry.classifiers[dimension]
-            owner = registry.owner(classifier)
+            # One classifier at a time: run side by side, they fought over the GIL and
+            # took longer together than one after another.
+            future = in_thread(f"policytag-classifier-{dimension}", lambda c=classifier, g=given: c.predict_many(g, batch))
             try:
-                predicted = future.result(None if deadline is None else max(0.0, deadline - time.monotonic()))
+                predicted = future.result(budget)
                 if not isinstance(predicted, list) or len(predicted) != len(batch):
                     got = len(predicted) if isinstance(predicted, list) else type(predicted).__name__
                     raise ValueError(f"returned {got} results for {len(batch)} documents")

@@ -3,6 +3,7 @@ never taking the others' tags down."""
 
 from __future__ import annotations
 
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -51,6 +52,28 @@ def test_one_featurizer_pass_per_batch_however_many_classifiers():
     assert featurizer.calls == 1
     assert [r.primary("len1") for r in results] == ["short", "long"]
     assert [r.primary("len2") for r in results] == ["short", "long"]
+
+
+def test_classifiers_run_one_after_another():
+    """Side by side they fought over the GIL: together slower than in turn."""
+    spans = []
+
+    class Timed(LengthClassifier):
+        def predict_many(self, features, documents):
+            start = time.monotonic()
+            time.sleep(0.05)
+            spans.append((start, time.monotonic()))
+            return super().predict_many(features, documents)
+
+    timed = plugin(
+        register_featurizers=lambda register: register(CountingFeaturizer()),
+        register_classifiers=lambda register: [register(Timed(f"timed{i}")) for i in range(3)],
+    )
+    tagger = Tagger(get_plugin_manager(entry_points=False, extra=(("timed", timed),)), summarize=False)
+    [result] = tagger.tag_many(["short text"])
+    assert [result.primary(f"timed{i}") for i in range(3)] == ["short"] * 3
+    spans.sort()
+    assert len(spans) == 3 and all(end <= start for (_, end), (start, _) in zip(spans, spans[1:]))
 
 
 @pytest.mark.parametrize("broken", [WrongCount(), UndeclaredLabel()], ids=["wrong-count", "undeclared-label"])

@@ -18,7 +18,7 @@ from scipy import sparse
 MAX_SENTENCES = 3
 MIN_WORDS, MAX_WORDS = 6, 60
 DAMPING = 0.85
-ITERATIONS = 40
+DENSE_CELLS = 250_000  # sentences x words up to which the TF-IDF rows are dense: 2 MB
 MAX_RANKED = 1000  # ~25,000 words: a long report; its summary comes from its first part
 WORD = re.compile(r"[a-z][a-z'’-]+")
 
@@ -32,44 +32,47 @@ def _stop_words() -> frozenset[str]:
 def rank_sentences(sentences: list[str]) -> np.ndarray:
     """A centrality score per sentence (PageRank on the TF-IDF cosine graph).
 
-    The unit-length TF-IDF rows are built in one go from their nonzeros: scipy's
-    per-call overhead, not arithmetic, was most of a summary's cost. Words are numbered
-    in order of appearance, not in set order, so near-ties between sentences break the
-    same way in every process, whatever its hash seed.
+    Interpreter and scipy per-call overhead, not arithmetic, was most of a summary's
+    cost, so words are numbered with C-level dict operations rather than one by one, and
+    the unit-length TF-IDF rows are built in one go from their nonzeros. Words are
+    numbered in order of appearance, not in set order, so near-ties between sentences
+    break the same way in every process, whatever its hash seed.
     """
     stop = _stop_words()
-    vocabulary: dict[str, int] = {}
-    indptr, cols = [0], []
-    for sentence in sentences:
-        for word in dict.fromkeys(WORD.findall(sentence.lower())):
-            if word not in stop:
-                cols.append(vocabulary.setdefault(word, len(vocabulary)))
-        indptr.append(len(cols))
+    per_sentence = [[w for w in dict.fromkeys(WORD.findall(s.lower())) if w not in stop] for s in sentences]
+    words = [word for content in per_sentence for word in content]
+    vocabulary = dict.fromkeys(words)
     n = len(sentences)
     if not vocabulary:
         return np.zeros(n)
-    columns = np.array(cols)
+    columns = np.fromiter(map(dict(zip(vocabulary, range(len(vocabulary)))).__getitem__, words), dtype=np.int64, count=len(words))
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum([len(content) for content in per_sentence], out=indptr[1:])
     idf = np.log((1 + n) / (1 + np.bincount(columns, minlength=len(vocabulary)))) + 1
     weights = idf[columns]
     row_of = np.repeat(np.arange(n), np.diff(indptr))
     norms = np.sqrt(np.bincount(row_of, weights=weights * weights, minlength=n))
     norms[norms == 0] = 1
-    unit = sparse.csr_matrix((weights / norms[row_of], columns, indptr), shape=(n, len(vocabulary)))
-    similarity = (unit @ unit.T).toarray()
+    values = weights / norms[row_of]
+    if n * len(vocabulary) <= DENSE_CELLS:  # an article: one BLAS product beats scipy's overheads
+        unit = np.zeros((n, len(vocabulary)))
+        unit[row_of, columns] = values
+        similarity = unit @ unit.T
+    else:  # a long report: the dense rows would not fit
+        unit = sparse.csr_matrix((values, columns, indptr), shape=(n, len(vocabulary)))
+        similarity = (unit @ unit.T).toarray()
     np.fill_diagonal(similarity, 0)
     out_weight = similarity.sum(axis=1)
     out_weight[out_weight == 0] = 1
     damped = DAMPING * (similarity / out_weight[:, None]).T
-    score = np.full(n, 1 / n)
-    for _ in range(ITERATIONS):
-        score = (1 - DAMPING) / n + damped @ score
-    return score
+    return np.linalg.solve(np.eye(n) - damped, np.full(n, (1 - DAMPING) / n))  # PageRank's fixed point
 
 
 def central_sentences(sentences: Sequence[str], limit: int = MAX_SENTENCES) -> list[str]:
     """At most ``limit`` central sentences of a text (given as its sentences), in the
     order they appear."""
-    sentences = [s for s in sentences if MIN_WORDS <= len(s.split()) <= MAX_WORDS][:MAX_RANKED]
+    # Sentences come whitespace-normalised from split_sentences: words are spaces + 1.
+    sentences = [s for s in sentences if MIN_WORDS <= s.count(" ") + 1 <= MAX_WORDS][:MAX_RANKED]
     if len(sentences) <= limit:
         return sentences
     scores = rank_sentences(sentences)

@@ -39,7 +39,7 @@ def test_noise_lines_are_the_plain_regexs():
 def test_every_cue_match_holds_one_of_its_words():
     for sentence in (s for text in texts() for s in split_sentences(text)):
         for pattern, _, words in PATTERNS:
-            if pattern.search(sentence):
+            if re.search(pattern.pattern, sentence, re.IGNORECASE):
                 assert any(word in sentence.lower() for word in words), (pattern.pattern, sentence)
 
 
@@ -64,11 +64,12 @@ def test_one_call_split_is_the_paragraph_by_paragraph_split(seed_page):
 
 
 def test_cue_scores_are_the_sentence_by_sentence_scores():
+    """Each cue searched for in every sentence of the original case, IGNORECASE."""
     def plain(sentence: str) -> float:
-        strength = max((w for pattern, w, _ in PATTERNS if pattern.search(sentence)), default=0.0)
+        strength = max((w for p, w, _ in PATTERNS if re.search(p.pattern, sentence, re.IGNORECASE)), default=0.0)
         if strength and sentence.rstrip().endswith("?"):
             strength *= 0.3
-        if strength and REPORTED.search(sentence):
+        if strength and re.search(REPORTED.pattern, sentence, re.IGNORECASE):
             strength *= 0.6
         return strength
 
@@ -76,6 +77,7 @@ def test_cue_scores_are_the_sentence_by_sentence_scores():
         sentences = split_sentences(text)
         assert score_sentences(sentences) == [plain(s) for s in sentences]
     assert score_sentences(["İstanbul must wait.", "We urge talks."]) == [0.9, 0.9]  # lower() lengthens "İ"
+    assert score_sentences(["WASHINGTON MUST ACT.", "Let Us Talk.", "He Said We Should Go."]) == [0.9, 0.8, 0.9 * 0.6]
     assert score_sentences([]) == []
 
 

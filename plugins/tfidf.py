@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -35,13 +36,6 @@ def strip_accents(text: str) -> str:
     for mark in {c for c in NON_ASCII.findall(text) if unicodedata.combining(c)}:
         text = text.replace(mark, "")
     return text
-
-
-class WordIds(dict):
-    """Word → id, and -1 for any other word, so ids come from ``map`` at C speed."""
-
-    def __missing__(self, word: str) -> int:
-        return -1
 
 
 def supported(vectorizer) -> bool:
@@ -66,7 +60,7 @@ class FastTfidf:
         self.dtype = vectorizer.dtype
         self.idf = vectorizer.idf_.astype(self.dtype) if vectorizer.use_idf else None
         self.width = len(vectorizer.vocabulary_)
-        words = WordIds()  # every word that is a feature or half of one
+        words: dict[str, int] = {}  # every word that is a feature or half of one
         unigrams, pairs = [], []
         for term, column in vectorizer.vocabulary_.items():
             parts = [words.setdefault(part, len(words)) for part in term.split(" ")]
@@ -97,10 +91,10 @@ class FastTfidf:
         """The TF-IDF matrix, one row per text, as ``vectorizer.transform(texts)`` gives it."""
         ids: list[int] = []
         lengths = np.zeros(len(texts), dtype=np.int64)
-        word_id = self.words.__getitem__
+        word_id = self.words.get  # with repeat(-1): ids at C speed, -1 for other words
         for row, text in enumerate(texts):
             before = len(ids)
-            ids.extend(map(word_id, self.tokens(text)))
+            ids.extend(map(word_id, self.tokens(text), repeat(-1)))
             ids.append(-1)  # a gap, so no pair spans two texts
             lengths[row] = len(ids) - before
         ids_array = np.array(ids, dtype=np.int64)

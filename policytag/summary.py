@@ -18,7 +18,7 @@ from scipy import sparse
 MAX_SENTENCES = 3
 MIN_WORDS, MAX_WORDS = 6, 60
 DAMPING = 0.85
-DENSE_CELLS = 250_000  # sentences x words up to which the TF-IDF rows are dense: 2 MB
+DENSE_CELLS = 250_000  # sentences x words up to which the transposed TF-IDF rows are dense: 2 MB
 MAX_RANKED = 1000  # ~25,000 words: a long report; its summary comes from its first part
 WORD = re.compile(r"[a-z][a-z'’-]+")
 
@@ -54,12 +54,12 @@ def rank_sentences(sentences: list[str]) -> np.ndarray:
     norms = np.sqrt(np.bincount(row_of, weights=weights * weights, minlength=n))
     norms[norms == 0] = 1
     values = weights / norms[row_of]
-    if n * len(vocabulary) <= DENSE_CELLS:  # an article: one BLAS product beats scipy's overheads
-        unit = np.zeros((n, len(vocabulary)))
-        unit[row_of, columns] = values
-        similarity = unit @ unit.T
-    else:  # a long report: the dense rows would not fit
-        unit = sparse.csr_matrix((values, columns, indptr), shape=(n, len(vocabulary)))
+    unit = sparse.csr_matrix((values, columns, indptr), shape=(n, len(vocabulary)))
+    if n * len(vocabulary) <= DENSE_CELLS:  # an article: the rows times their dense transpose
+        transposed = np.zeros((len(vocabulary), n))
+        transposed[columns, row_of] = values
+        similarity = unit @ transposed  # scipy's own loop: a BLAS product's threads fought `--jobs` workers
+    else:  # a long report, whose dense transpose would not fit
         similarity = (unit @ unit.T).toarray()
     np.fill_diagonal(similarity, 0)
     out_weight = similarity.sum(axis=1)

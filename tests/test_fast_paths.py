@@ -31,9 +31,12 @@ def texts() -> list[str]:
 
 
 def test_noise_lines_are_the_plain_regexs():
+    """On a line's first and last 100 characters (the whole of a short line)."""
     lines = [line for text in texts() for line in text.splitlines() if line.strip()]
     lines += ["[Photo] by Reuters", "telephoto] lens", "PHOTO CREDIT: AP", "Image Credit", "© 2024 The Times", "SUBSCRIBE NOW"]
-    assert [is_noise(line) for line in lines] == [bool(PLAIN_NOISE.search(line)) for line in lines]
+    lines += ["x" * 99 + "cookie" + "y" * 200, "x" * 120 + "cookie" + "y" * 120, "x" * 200 + "©"]
+    edges = [line if len(line) <= 200 else line[:100] + "\n" + line[-100:] for line in lines]
+    assert [is_noise(line) for line in lines] == [bool(PLAIN_NOISE.search(edge)) for edge in edges]
 
 
 def test_every_cue_match_holds_one_of_its_words():

@@ -17,6 +17,18 @@ def test_seed_page_is_cut_down_to_its_article(seed_page):
         assert noise not in page.text
 
 
+def test_a_paragraph_mentioning_a_newsletter_in_passing_is_kept_and_a_credit_line_is_not():
+    passing = ("Diplomats in Hanoi read the foreign ministry's output closely for signals about the South China "
+               "Sea, and this month its weekly newsletter dropped the usual line on freedom of navigation; "
+               "officials in Manila noticed the omission within hours of its publication on Monday morning.")
+    credit = ("Vietnamese and Philippine coast guard vessels hold a joint drill near the Spratly Islands in "
+              "the South China Sea on June 3, 2024, in a picture released by the ministry. (Photo by Reuters)")
+    body = ("Officials in both capitals have since traded cautious statements about the episode, "
+            "each insisting that nothing in their long-standing maritime positions has changed at all.")
+    page = main_text("\n\n".join([passing, credit, body]))
+    assert passing in page.text and body in page.text and "Photo by" not in page.text
+
+
 def test_plain_text_passes_through():
     text = "A single paragraph about talks in Geneva that has no page around it at all."
     assert main_text(text).text == text and main_text(text).title is None

@@ -18,7 +18,7 @@ from scipy import sparse
 MAX_SENTENCES = 3
 MIN_WORDS, MAX_WORDS = 6, 60
 DAMPING = 0.85
-DENSE_CELLS = 250_000  # sentences x words up to which the transposed TF-IDF rows are dense: 2 MB
+DENSE_CELLS = 250_000  # up to 2 MB for each dense intermediate of cosine_graph
 MAX_RANKED = 1000  # ~25,000 words: a long report; its summary comes from its first part
 WORD = re.compile(r"[a-z][a-z'’-]+")
 
@@ -53,19 +53,34 @@ def rank_sentences(sentences: list[str]) -> np.ndarray:
     row_of = np.repeat(np.arange(n), np.diff(indptr))
     norms = np.sqrt(np.bincount(row_of, weights=weights * weights, minlength=n))
     norms[norms == 0] = 1
-    values = weights / norms[row_of]
-    unit = sparse.csr_matrix((values, columns, indptr), shape=(n, len(vocabulary)))
-    if n * len(vocabulary) <= DENSE_CELLS:  # an article: the rows times their dense transpose
-        transposed = np.zeros((len(vocabulary), n))
-        transposed[columns, row_of] = values
-        similarity = unit @ transposed  # scipy's own loop: a BLAS product's threads fought `--jobs` workers
-    else:  # a long report, whose dense transpose would not fit
-        similarity = (unit @ unit.T).toarray()
+    similarity = cosine_graph(weights / norms[row_of], columns, indptr, len(vocabulary))
     np.fill_diagonal(similarity, 0)
     out_weight = similarity.sum(axis=1)
     out_weight[out_weight == 0] = 1
     damped = DAMPING * (similarity / out_weight[:, None]).T
     return np.linalg.solve(np.eye(n) - damped, np.full(n, (1 - DAMPING) / n))  # PageRank's fixed point
+
+
+def cosine_graph(values: np.ndarray, columns: np.ndarray, indptr: np.ndarray, width: int) -> np.ndarray:
+    """Every pair of sentences' dot product, from their unit TF-IDF rows in CSR form.
+
+    For an article, numpy alone: each nonzero times the matching row of the rows' dense
+    transpose, summed per sentence. Not scipy, whose per-call checks cost more than the
+    arithmetic, nor a BLAS product, whose threads fought `--jobs` workers for the
+    cores. A long report, whose dense intermediates would not fit, takes scipy's
+    sparse product.
+    """
+    n = len(indptr) - 1
+    if max(len(values), width) * n > DENSE_CELLS:
+        unit = sparse.csr_matrix((values, columns, indptr), shape=(n, width))
+        return (unit @ unit.T).toarray()
+    row_of = np.repeat(np.arange(n), np.diff(indptr))
+    transposed = np.zeros((width, n))
+    transposed[columns, row_of] = values
+    similarity = np.zeros((n, n))
+    filled = indptr[:-1] < indptr[1:]  # reduceat would give an empty row its neighbour's first value
+    similarity[filled] = np.add.reduceat(values[:, None] * transposed[columns], indptr[:-1][filled])
+    return similarity
 
 
 def central_sentences(sentences: Sequence[str], limit: int = MAX_SENTENCES) -> list[str]:

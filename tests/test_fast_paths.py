@@ -142,3 +142,18 @@ def test_tagging_a_file_imports_no_fetching_bot_plotting_or_cluster_library():
     done = subprocess.run([sys.executable, "-c", program, str(SAMPLE_ARTICLE)], capture_output=True, text=True, check=True)
     imported = set(json.loads(done.stdout.replace("'", '"')))
     assert not imported & {"trafilatura", "slack_bolt", "slack_sdk", "matplotlib", "httpx", "dask", "distributed", "pyarrow"}
+
+
+def test_cosine_graph_is_the_plain_product_for_articles_and_long_reports():
+    import numpy as np
+    from scipy import sparse
+
+    from policytag.summary import DENSE_CELLS, cosine_graph
+
+    rng = np.random.default_rng(0)
+    for n, width in [(5, 7), (45, 300), (600, 900)]:  # the last is over DENSE_CELLS: scipy's product
+        rows = rng.random((n, width)) * (rng.random((n, width)) < 0.05)
+        rows[1] = rows[-1] = 0  # sentences with no content word
+        csr = sparse.csr_matrix(rows)
+        assert np.allclose(cosine_graph(csr.data, csr.indices, csr.indptr, width), rows @ rows.T, rtol=0, atol=1e-12)
+    assert 600 * 900 > DENSE_CELLS

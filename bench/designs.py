@@ -34,7 +34,6 @@ DESIGNS = [
     replace(SHIPPED, name="LR, no gazetteer", gazetteer=False),
     replace(SHIPPED, name="LR, secondary labels need p >= 0.5", min_threshold=0.5),
     replace(SHIPPED, name="linear SVM", model="svm", C={"topic": 0.5, "stance": 0.25, "region": 0.5}),
-    replace(SHIPPED, name="complement naive Bayes", model="naive-bayes", C={"topic": 0.3, "stance": 0.3, "region": 0.3}, two_stage_stance=False),
     replace(SHIPPED, name="stance: two stages, words only", argument=False),
     replace(SHIPPED, name="stance: one multinomial model", two_stage_stance=False, argument=False),
 ]

@@ -1,21 +1,21 @@
-"""Where the bundled models live, and what to do when they were built elsewhere.
+"""Where the bundled models live, loaded once per process.
 
 The shipped models are loaded through :class:`policytag.modelstore.ModelStore`, so a
-file whose hash the manifest does not list is refused. When the installed
-scikit-learn differs from the one that built them, pickles may load into silent
-garbage, so the models are retrained once from the shipped seeds into the user cache
-(with a warning) and used from there. ``POLICYTAG_MODELS`` points at another folder.
+file whose hash the manifest does not list is refused. They hold plain numbers
+(vocabulary, IDF weights, linear coefficients, calibration), not scikit-learn objects:
+tagging does not import scikit-learn, and models built with one version of it work
+with any other. ``POLICYTAG_MODELS`` points at another folder.
 """
 
 from __future__ import annotations
 
 import os
-import warnings
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from policytag.modelstore import MANIFEST, ModelStore
+from policytag.modelstore import ModelStore
 
 
 @lru_cache(maxsize=1)
@@ -31,38 +31,18 @@ def shipped_seeds_dir() -> Path:
     return Path(next(iter(policytag.seeds.__path__)))
 
 
-def models_dir() -> Path:
-    return Path(os.environ.get("POLICYTAG_MODELS") or shipped_models_dir())
+def _directory() -> str:
+    return os.environ.get("POLICYTAG_MODELS") or str(shipped_models_dir())
 
 
 @lru_cache(maxsize=4)
 def _store(directory: Path) -> ModelStore:
-    import sklearn
-    from platformdirs import user_cache_dir
-
-    store = ModelStore(directory)
-    built = store.built_with().get("scikit-learn")
-    if built == sklearn.__version__:
-        return store
-    seeds_hash = str(store.manifest.get("seeds_sha256", "unknown"))[:12]
-    cache = Path(user_cache_dir("policytag")) / f"models-sklearn{sklearn.__version__}-{seeds_hash}"
-    if not (cache / MANIFEST).is_file():
-        warnings.warn(
-            f"the models in {directory} were built with scikit-learn {built}, this is {sklearn.__version__}: "
-            f"retraining them from the shipped seeds into {cache} (once)",
-            stacklevel=2,
-        )
-        from policytag.labelled import load_seeds
-
-        from .training import train
-
-        train(load_seeds(shipped_seeds_dir()), cache)
-    return ModelStore(cache)
+    return ModelStore(directory)
 
 
 def bundled_store() -> ModelStore:
-    """The verified store the bundled classifiers load from (retrained if need be)."""
-    return _store(models_dir())
+    """The verified store the bundled classifiers load from."""
+    return _store(Path(_directory()))
 
 
 @lru_cache(maxsize=16)
@@ -76,4 +56,16 @@ def load_artifact(name: str) -> Any:
     Called for every tag's evidence, so the cache key is a plain string: building and
     hashing a Path per call cost more than the evidence itself.
     """
-    return _artifact(os.environ.get("POLICYTAG_MODELS") or str(shipped_models_dir()), name)
+    return _artifact(_directory(), name)
+
+
+_derived: dict[tuple[str, Callable], tuple[Any, Any]] = {}
+
+
+def derived(name: str, build: Callable[[Any], Any]) -> Any:
+    """``build(artifact)`` for a loaded artifact, built once (and again after a reload)."""
+    artifact = load_artifact(name)
+    held = _derived.get((name, build))
+    if held is None or held[0] is not artifact:
+        held = _derived[(name, build)] = (artifact, build(artifact))
+    return held[1]

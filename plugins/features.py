@@ -10,7 +10,6 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -18,9 +17,9 @@ from scipy import sparse
 from policytag import Document, Featurizer, hookimpl
 from policytag.taxonomy import REGIONS
 
-from .artifacts import load_artifact
+from .artifacts import derived, load_artifact
 from .gazetteer import load_gazetteer
-from .tfidf import FastTfidf, supported
+from .tfidf import FastTfidf
 
 
 def build_word_vectorizer():
@@ -106,17 +105,11 @@ def argument_features(texts: Sequence[str]) -> sparse.csr_matrix:
     return sparse.csr_matrix(rows * ARGUMENT_WEIGHT)
 
 
-@lru_cache(maxsize=4)
-def fast_transform(vectorizer):
-    """The fitted vectorizer's transform, through :class:`FastTfidf` when it covers it."""
-    return FastTfidf(vectorizer).transform if supported(vectorizer) else vectorizer.transform
-
-
 class WordFeaturizer(Featurizer):
     name = "words"
 
     def transform(self, documents: Sequence[Document]):
-        return fast_transform(load_artifact("words")["vectorizer"])([doc.text for doc in documents])
+        return derived("words", FastTfidf).transform([doc.text for doc in documents])
 
     @staticmethod
     def feature_names():

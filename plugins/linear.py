@@ -1,9 +1,10 @@
 """What the three bundled classifiers share: a calibrated linear model per dimension.
 
-Each artifact holds a fitted linear scikit-learn estimator, the Platt scaling that
-turns its scores into calibrated probabilities, the label order, per-label thresholds
-chosen by cross-validation, and the word weights used to explain a tag with the words
-that drove it.
+Each artifact holds the coefficients and intercepts of a linear model scikit-learn
+fitted (``policytag train``), the Platt scaling that turns its scores into calibrated
+probabilities, the label order, per-label thresholds chosen by cross-validation, and
+the word weights used to explain a tag with the words that drove it. Scoring is one
+sparse matrix product: tagging needs numpy and scipy, not scikit-learn.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from policytag import Classifier, Document, Tag
 
@@ -51,13 +51,11 @@ def _sigmoid(scores: np.ndarray, platt: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(np.asarray(scores, dtype=np.float64) * platt[0] + platt[1])))
 
 
-def raw_scores(estimator, X) -> np.ndarray:
-    """Uncalibrated per-label scores: decision values, or log-odds where a model has none."""
-    try:
-        return np.asarray(estimator.decision_function(X), dtype=np.float64)
-    except AttributeError:  # naive Bayes, or one-vs-rest over it
-        p = np.clip(estimator.predict_proba(X), 1e-9, 1 - 1e-9)
-        return np.log(p / (1 - p))
+def linear_scores(linear: dict, X) -> np.ndarray:
+    """Per-label scores ``X @ coef.T + intercept``, as scikit-learn's ``decision_function``
+    computes them (one column, flattened, for a binary model)."""
+    scores = np.asarray(X @ linear["coef"].T) + linear["intercept"]
+    return scores.ravel() if scores.shape[1] == 1 else scores
 
 
 def two_stage_probabilities(argued_scores, direction_scores, platt: np.ndarray) -> np.ndarray:
@@ -70,14 +68,14 @@ def two_stage_probabilities(argued_scores, direction_scores, platt: np.ndarray) 
 
 def probabilities(model: dict, matrix) -> np.ndarray:
     """Calibrated probabilities of a bundled model (as written by training) for a matrix."""
-    estimator, platt = model["estimator"], model["platt"]
-    if isinstance(estimator, dict):  # stance in two stages: does the author argue, and which way
+    linear, platt = model["linear"], model["platt"]
+    if "argued" in linear:  # stance in two stages: does the author argue, and which way
         return two_stage_probabilities(
-            estimator["argued"].decision_function(matrix),
-            estimator["direction"].decision_function(matrix[:, : model["n_words"]]),
+            linear_scores(linear["argued"], matrix),
+            linear_scores(linear["direction"], matrix[:, : model["n_words"]]),
             platt,
         )
-    return probabilities_from_scores(raw_scores(estimator, matrix), platt, model["normalise"])
+    return probabilities_from_scores(linear_scores(linear, matrix), platt, model["normalise"])
 
 
 def model_input(features: Any) -> sparse.csr_matrix:
@@ -128,12 +126,12 @@ class LinearClassifier(Classifier):
         start, end = words.indptr[row], words.indptr[row + 1]
         columns = words.indices[start:end]
         contributions = words.data[start:end] * weights[columns]
-        names = load_artifact("words")["feature_names"]
+        words_artifact = load_artifact("words")
+        names, explains = words_artifact["feature_names"], words_artifact["explains"]
         found = []
         for i in np.argsort(-contributions):
             if contributions[i] <= 0 or len(found) == EVIDENCE_TERMS:
                 break
-            term = str(names[columns[i]])
-            if not set(term.split()) <= ENGLISH_STOP_WORDS:  # "could", "more" explain nothing
-                found.append(term)
+            if explains[columns[i]]:  # stop words ("could", "more") explain nothing
+                found.append(str(names[columns[i]]))
         return found

@@ -1,4 +1,5 @@
-"""A fitted ``TfidfVectorizer``'s ``transform``, at close to the cost of tokenising once.
+"""A fitted ``TfidfVectorizer``'s ``transform``, at close to the cost of tokenising once,
+without scikit-learn.
 
 scikit-learn builds every word pair of every text as a new string ("red sea") and looks
 it up in a dict, and strips accents character by character in Python; together that
@@ -6,7 +7,7 @@ costs about three times reading the words once. Here each token is looked up onc
 word id, pairs become integer keys (``first * n_words + second``) found with one
 vectorised ``searchsorted`` per batch, and accents are stripped only from texts that
 have any. The matrix is the one scikit-learn returns (same columns, same weights to
-float rounding); vectorizers this does not cover are left to scikit-learn.
+float rounding); settings it does not cover are refused when the models are trained.
 """
 
 from __future__ import annotations
@@ -49,20 +50,36 @@ def supported(vectorizer) -> bool:
     )
 
 
-class FastTfidf:
-    """``transform`` of a fitted word ``TfidfVectorizer`` (see :func:`supported`)."""
+def tfidf_params(vectorizer) -> dict:
+    """What :class:`FastTfidf` needs of a fitted vectorizer, as plain values: the words
+    artifact holds these rather than the scikit-learn object, so tagging never imports
+    scikit-learn (about a second at start-up)."""
+    if not supported(vectorizer):
+        raise ValueError(f"FastTfidf does not reproduce this vectorizer's settings: {vectorizer!r}")
+    dtype = np.dtype(vectorizer.dtype)
+    return {
+        "vocabulary": {term: int(column) for term, column in vectorizer.vocabulary_.items()},
+        "idf": vectorizer.idf_.astype(dtype) if vectorizer.use_idf else None,
+        "lowercase": bool(vectorizer.lowercase), "strip_accents": vectorizer.strip_accents == "unicode",
+        "sublinear_tf": bool(vectorizer.sublinear_tf), "norm": vectorizer.norm, "dtype": dtype.name,
+    }
 
-    def __init__(self, vectorizer) -> None:
-        self.lowercase = vectorizer.lowercase
-        self.strip = vectorizer.strip_accents == "unicode"
-        self.sublinear = vectorizer.sublinear_tf
-        self.norm = vectorizer.norm
-        self.dtype = vectorizer.dtype
-        self.idf = vectorizer.idf_.astype(self.dtype) if vectorizer.use_idf else None
-        self.width = len(vectorizer.vocabulary_)
+
+class FastTfidf:
+    """``transform`` of a fitted word ``TfidfVectorizer`` (see :func:`supported`), from
+    its :func:`tfidf_params`."""
+
+    def __init__(self, params: dict) -> None:
+        self.lowercase = params["lowercase"]
+        self.strip = params["strip_accents"]
+        self.sublinear = params["sublinear_tf"]
+        self.norm = params["norm"]
+        self.dtype = np.dtype(params["dtype"])
+        self.idf = params["idf"]
+        self.width = len(params["vocabulary"])
         words: dict[str, int] = {}  # every word that is a feature or half of one
         unigrams, pairs = [], []
-        for term, column in vectorizer.vocabulary_.items():
+        for term, column in params["vocabulary"].items():
             parts = [words.setdefault(part, len(words)) for part in term.split(" ")]
             (unigrams if len(parts) == 1 else pairs).append((parts, column))
         self.words = words

@@ -20,10 +20,12 @@ from policytag.cleaning import main_text
 from policytag.evaluation import DimensionScore, score_dimension
 from policytag.labelled import Seed, seeds_hash
 from policytag.modelstore import ModelStore
+from policytag.stopwords import english_stop_words
 from policytag.taxonomy import LABELS
 
 from .features import argument_features, build_word_vectorizer, place_features
 from .linear import decide, probabilities_from_scores, two_stage_probabilities
+from .tfidf import tfidf_params
 
 FOLDS = 5
 SEED = 0
@@ -46,7 +48,7 @@ class Design:
 
     name: str
     ngrams: tuple[int, int] = (1, 1)
-    model: str = "logistic"  # logistic | svm | naive-bayes
+    model: str = "logistic"  # logistic | svm (linear models: tagging computes their scores itself)
     C: dict[str, float] = field(default_factory=lambda: {"topic": 8.0, "stance": 4.0, "region": 8.0})
     gazetteer: bool = True
     min_threshold: float = 0.05  # lowest threshold a secondary label may have
@@ -61,7 +63,6 @@ def build_estimator(design: Design, dimension: str):
     """An unfitted linear model for one dimension (one-vs-rest when it learns several labels)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
-    from sklearn.naive_bayes import ComplementNB
     from sklearn.svm import LinearSVC
 
     multi_label = SPECS[dimension][0] and dimension not in TRAINED_ON_PRIMARY
@@ -74,7 +75,7 @@ def build_estimator(design: Design, dimension: str):
     elif design.model == "svm":
         base = LinearSVC(C=C, class_weight="balanced", random_state=SEED)
     else:
-        base = ComplementNB(alpha=C)
+        raise ValueError(f"unknown model {design.model!r}: logistic or svm")
     return OneVsRestClassifier(base) if multi_label else base
 
 
@@ -142,14 +143,24 @@ def gold_labels(seeds: Sequence[Seed], dimension: str) -> list[list[str]]:
     return [[s.stance] if dimension == "stance" else list(getattr(s, dimension)) for s in seeds]
 
 
-def word_weights(estimator, n_words: int) -> np.ndarray:
+def linear_params(estimator) -> dict:
+    """A fitted linear model as plain arrays, one row per label (a one-vs-rest model's
+    binary models stacked): what tagging computes scores from without scikit-learn."""
+    parts = getattr(estimator, "estimators_", None) or [estimator]
+    if not all(hasattr(part, "coef_") for part in parts):
+        raise ValueError(f"{type(estimator).__name__} is not a linear model policytag can ship")
+    return {
+        "coef": np.vstack([part.coef_ for part in parts]).astype(np.float64),
+        "intercept": np.concatenate([np.ravel(part.intercept_) for part in parts]).astype(np.float64),
+    }
+
+
+def word_weights(linear: dict, n_words: int) -> np.ndarray:
     """The linear models' word coefficients, one row per label (for evidence)."""
-    if isinstance(estimator, dict):  # two-stage stance: restraint, hawkish, neutral
-        direction = estimator["direction"].coef_[0, :n_words]
-        return np.vstack([direction, -direction, -estimator["argued"].coef_[0, :n_words]]).astype(np.float32)
-    models = getattr(estimator, "estimators_", None) or [estimator]
-    rows = np.vstack([m.coef_ if hasattr(m, "coef_") else np.zeros((1, n_words)) for m in models])
-    return np.asarray(rows[:, :n_words], dtype=np.float32)
+    if "argued" in linear:  # two-stage stance: restraint, hawkish, neutral
+        direction = linear["direction"]["coef"][0, :n_words]
+        return np.vstack([direction, -direction, -linear["argued"]["coef"][0, :n_words]]).astype(np.float32)
+    return np.asarray(linear["coef"][:, :n_words], dtype=np.float32)
 
 
 @dataclass
@@ -176,7 +187,7 @@ def featurise(texts: Sequence[str], vectorizer) -> Features:
 
 @dataclass
 class FittedDimension:
-    model: dict  # what linear.probabilities reads: estimator, platt, normalise, n_words
+    model: dict  # what linear.probabilities reads: linear, platt, normalise, n_words
     thresholds: np.ndarray
     score: DimensionScore
 
@@ -207,11 +218,11 @@ def fit_two_stage_stance(design: Design, seeds: Sequence[Seed], features: Featur
         fit_platt(direction_scores[argued == 1][:, None], restraint[argued == 1][:, None])[0],
     ])
     sides = np.flatnonzero(argued)
-    estimator = {
-        "argued": _binary_model(design, C).fit(X, argued),
-        "direction": _binary_model(design, C).fit(X[sides][:, :n_words], restraint[sides]),
+    linear = {
+        "argued": linear_params(_binary_model(design, C).fit(X, argued)),
+        "direction": linear_params(_binary_model(design, C).fit(X[sides][:, :n_words], restraint[sides])),
     }
-    model = {"estimator": estimator, "platt": platt, "normalise": True, "n_words": n_words}
+    model = {"linear": linear, "platt": platt, "normalise": True, "n_words": n_words}
     out_of_fold = two_stage_probabilities(argued_scores, direction_scores, platt)
     thresholds = choose_thresholds("stance", out_of_fold, y)
     score = score_dimension("stance", gold_labels(seeds, "stance"), predicted_labels("stance", out_of_fold, thresholds))
@@ -228,17 +239,14 @@ def fit_dimension(design: Design, dimension: str, seeds: Sequence[Seed], feature
     learned = targets(seeds, dimension, primary=True) if dimension in TRAINED_ON_PRIMARY else y
     splitter = (StratifiedKFold if learned.ndim == 1 else KFold)(n_splits=FOLDS, shuffle=True, random_state=SEED)
     estimator = build_estimator(design, dimension)
-    method = "decision_function" if design.model != "naive-bayes" else "predict_proba"
-    out_of_fold = cross_val_predict(estimator, X, learned, cv=splitter, method=method)
-    if method == "predict_proba":
-        out_of_fold = np.log(np.clip(out_of_fold, 1e-9, 1) / np.clip(1 - out_of_fold, 1e-9, 1))
+    out_of_fold = cross_val_predict(estimator, X, learned, cv=splitter, method="decision_function")
     platt = fit_platt(out_of_fold, learned)
     probabilities = probabilities_from_scores(out_of_fold, platt, normalise=learned.ndim == 1)
     thresholds = choose_thresholds(dimension, probabilities, y, design.min_threshold)
     predicted = predicted_labels(dimension, probabilities, thresholds)
     score = score_dimension(dimension, gold_labels(seeds, dimension), predicted)
     model = {
-        "estimator": build_estimator(design, dimension).fit(X, learned), "platt": platt,
+        "linear": linear_params(build_estimator(design, dimension).fit(X, learned)), "platt": platt,
         "normalise": learned.ndim == 1, "n_words": features.words.shape[1],
     }
     return FittedDimension(model, thresholds, score)
@@ -260,18 +268,20 @@ def cross_validate(seeds: Sequence[Seed], design: Design = SHIPPED) -> dict[str,
 def train(seeds: Sequence[Seed], out_dir, design: Design = SHIPPED) -> ModelStore:
     """Fit every bundled model on ``seeds`` and write them with their manifest to ``out_dir``."""
     vectorizer, features, fitted = fit_all(seeds, design)
-    # scikit-learn memoises id(stop_words), a memory address that differs in every
-    # process; pickled, it would make identical trainings give different files. It is
-    # recomputed on first use.
-    del vectorizer._stop_words_id
     n_words = features.words.shape[1]
-    artifacts = {"words": {"vectorizer": vectorizer, "feature_names": vectorizer.get_feature_names_out()}}
+    names = vectorizer.get_feature_names_out()
+    stop = english_stop_words()
+    artifacts = {"words": {
+        **tfidf_params(vectorizer),
+        "feature_names": names,
+        "explains": np.array([not set(term.split()) <= stop for term in names]),  # evidence worth showing
+    }}
     for dimension, f in fitted.items():
         artifacts[dimension] = {
             **f.model,
             "labels": list(LABELS[dimension]),
             "thresholds": f.thresholds,
-            "word_weights": word_weights(f.model["estimator"], n_words),
+            "word_weights": word_weights(f.model["linear"], n_words),
         }
     return ModelStore.write(
         out_dir, artifacts,

@@ -28,7 +28,7 @@ def sha256_file(path: Path) -> str:
 
 
 def library_versions() -> dict[str, str]:
-    """The versions that decide whether a pickle built elsewhere can be trusted to work here."""
+    """The versions that built the models, recorded in the manifest."""
     import joblib
     import sklearn
 
@@ -56,9 +56,6 @@ class ModelStore:
                 raise ModelError(f"{path} lists no artifacts: {REBUILD_HINT}")
             self._manifest = manifest
         return self._manifest
-
-    def built_with(self) -> dict[str, str]:
-        return dict(self.manifest.get("versions") or {})
 
     def load(self, name: str) -> Any:
         """Load artifact ``name`` after checking its hash against the manifest."""

@@ -15,18 +15,14 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
+from .stopwords import english_stop_words
+
 MAX_SENTENCES = 3
 MIN_WORDS, MAX_WORDS = 6, 60
 DAMPING = 0.85
 DENSE_CELLS = 250_000  # up to 2 MB for each dense intermediate of cosine_graph
 MAX_RANKED = 1000  # ~25,000 words: a long report; its summary comes from its first part
 WORD = re.compile(r"[a-z][a-z'’-]+")
-
-
-def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return ENGLISH_STOP_WORDS
 
 
 def rank_sentences(sentences: list[str]) -> np.ndarray:
@@ -38,7 +34,7 @@ def rank_sentences(sentences: list[str]) -> np.ndarray:
     numbered in order of appearance, not in set order, so near-ties between sentences
     break the same way in every process, whatever its hash seed.
     """
-    stop = _stop_words()
+    stop = english_stop_words()
     per_sentence = [[w for w in dict.fromkeys(WORD.findall(s.lower())) if w not in stop] for s in sentences]
     words = [word for content in per_sentence for word in content]
     vocabulary = dict.fromkeys(words)

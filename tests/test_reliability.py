@@ -474,35 +474,3 @@ def test_a_broken_model_is_a_model_error_from_the_store(models):
         ModelStore(models).load("stance")
 
 
-def test_another_scikit_learn_retrains_into_the_cache_and_tags(models, monkeypatch):
-    """Training takes minutes, so it is replaced by a copy of the shipped models (built here)."""
-    FIGURES["model_faults"] += 2
-    manifest = json.loads((models / "manifest.json").read_text())
-    manifest["versions"]["scikit-learn"] = "0.20.0"
-    (models / "manifest.json").write_text(json.dumps(manifest))
-    trained = []
-
-    def fake_train(seeds, out):
-        trained.append(len(seeds))
-        shutil.copytree(artifacts.shipped_models_dir(), out, ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
-
-    monkeypatch.setattr("policytag.plugins.training.train", fake_train)
-    with pytest.warns(UserWarning, match="built with scikit-learn 0.20.0"):
-        [result] = Tagger().tag_many([TEXT])
-    assert trained and set(result.tags) == DIMENSIONS and result.errors == []
-
-    # If retraining itself fails, that is reported too, and the text analysis still comes back.
-    artifacts._store.cache_clear()
-    artifacts._artifact.cache_clear()
-    shutil.rmtree(models.parent / "cache", ignore_errors=True)
-
-    def failing_train(seeds, out):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr("policytag.plugins.training.train", failing_train)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        [result] = Tagger().tag_many([TEXT])
-    assert result.tags == {} and result.summary
-    assert all("No space left on device" in e.message for e in result.errors)
-

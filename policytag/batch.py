@@ -10,6 +10,7 @@ where each worker process builds one Tagger and loads the models once
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import threading
@@ -185,6 +186,9 @@ def _local_pool(jobs: int, summarize: bool):
 
     if sys.platform == "linux":
         worker_tagger(summarize)
+        # Python's advice for fork without exec: the models and gazetteer are long-lived,
+        # and a collection in a worker would otherwise write to every one of their pages.
+        gc.freeze()
         context = multiprocessing.get_context("fork")
     else:
         context = multiprocessing.get_context("spawn")

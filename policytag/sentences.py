@@ -2,7 +2,8 @@
 "Dec." inside their sentences and costs microseconds, not milliseconds, per article.
 
 A document splits its text once (:attr:`policytag.Document.sentences`), and the
-argument featurizer, the summary and the recommendations all read that one split.
+summary and the recommendations both read that one split. (The stance model's
+argument features count cheaper regex sentences: see ``plugins/features.py``.)
 """
 
 from __future__ import annotations

@@ -84,7 +84,7 @@ def test_cue_scores_are_the_sentence_by_sentence_scores():
     assert score_sentences([]) == []
 
 
-def test_a_document_is_split_once_for_features_summary_and_recommendations(monkeypatch):
+def test_a_document_is_split_once_for_summary_and_recommendations(monkeypatch):
     import policytag.sentences
 
     calls = []

@@ -13,6 +13,9 @@ from .errors import SeedError
 from .taxonomy import REGIONS, STANCES, TOPICS
 
 
+MARK_KINDS = ("recommendations", "summary", "arguments")
+
+
 def _known(values: list[str], allowed: tuple[str, ...], what: str) -> list[str]:
     unknown = [v for v in values if v not in allowed]
     if unknown:
@@ -31,6 +34,9 @@ class Seed(BaseModel):
     topic: list[str]
     stance: str
     source: str = ""
+    # Sentence marks, for passages annotated sentence by sentence: per kind, each marked
+    # sentence with the number of annotators (of two) who marked it. See annotation/.
+    marks: dict[str, list[tuple[str, int]]] | None = None
 
     @field_validator("text")
     @classmethod
@@ -52,6 +58,13 @@ class Seed(BaseModel):
         if not 1 <= len(v) <= 3:
             raise ValueError("needs one to three topic labels")
         return _known(v, TOPICS, "topic")
+
+    @field_validator("marks")
+    @classmethod
+    def _marks(cls, v):
+        if v is not None and set(v) - set(MARK_KINDS):
+            raise ValueError(f"unknown mark kinds {sorted(set(v) - set(MARK_KINDS))}; known: {', '.join(MARK_KINDS)}")
+        return v
 
     @field_validator("stance")
     @classmethod
@@ -105,6 +118,6 @@ def seeds_hash(seeds: Iterable[Seed]) -> str:
     """A sha256 over the seeds' content, independent of file layout and key order."""
     digest = hashlib.sha256()
     for seed in seeds:
-        digest.update(json.dumps(seed.model_dump(), sort_keys=True, ensure_ascii=False).encode())
+        digest.update(json.dumps(seed.model_dump(exclude_none=True), sort_keys=True, ensure_ascii=False).encode())
         digest.update(b"\n")
     return digest.hexdigest()

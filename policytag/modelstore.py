@@ -28,11 +28,23 @@ def sha256_file(path: Path) -> str:
 
 
 def library_versions() -> dict[str, str]:
-    """The versions that built the models, recorded in the manifest."""
-    import joblib
-    import sklearn
+    """The versions that built the models, recorded in the manifest.
 
-    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "joblib": joblib.__version__}
+    The BLAS libraries and the CPU kernels they chose are part of it: the same versions
+    give numbers that differ in their last digits on another processor.
+    """
+    import joblib
+    import numpy
+    import scipy
+    import sklearn
+    from threadpoolctl import threadpool_info
+
+    blas = sorted({f"{lib['internal_api']} {lib['version']} ({lib.get('architecture') or 'unknown'} kernels)"
+                   for lib in threadpool_info() if lib["user_api"] == "blas"})
+    return {
+        "python": platform.python_version(), "scikit-learn": sklearn.__version__, "joblib": joblib.__version__,
+        "numpy": numpy.__version__, "scipy": scipy.__version__, "blas": "; ".join(blas) or "none loaded",
+    }
 
 
 class ModelStore:

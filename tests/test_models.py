@@ -33,17 +33,75 @@ def retrained(tmp_path_factory):
     return ModelStore(out)
 
 
-def test_shipped_models_are_what_training_on_the_shipped_seeds_gives(retrained):
-    shipped = ModelStore(SHIPPED).manifest
-    rebuilt = retrained.manifest
+# Floating-point results differ between CPUs (BLAS libraries pick their kernels per
+# processor), so retraining elsewhere gives the same vocabulary, labels and settings but
+# numbers that differ in their last digits (seen: 4e-5 on region coefficients, 1e-14 on
+# the others). Numbers must agree to this tolerance; labels must agree on fixed texts
+# except where a score is within LABEL_MARGIN of the decision it crosses.
+NUMERIC_TOLERANCE = 1e-3
+LABEL_MARGIN = 0.005
+
+
+def assert_same_artifact(shipped, rebuilt, where: str) -> None:
+    """Equal structure and non-numeric content; numbers equal within NUMERIC_TOLERANCE."""
+    import numpy as np
+
+    if isinstance(shipped, dict):
+        assert isinstance(rebuilt, dict) and shipped.keys() == rebuilt.keys(), f"{where}: different keys"
+        for key in shipped:
+            assert_same_artifact(shipped[key], rebuilt[key], f"{where}.{key}")
+    elif isinstance(shipped, (list, tuple)) and not all(isinstance(x, (int, float)) for x in shipped):
+        assert len(shipped) == len(rebuilt), f"{where}: different lengths"
+        for i, (a, b) in enumerate(zip(shipped, rebuilt)):
+            assert_same_artifact(a, b, f"{where}[{i}]")
+    elif isinstance(shipped, (np.ndarray, list, tuple, float, int)) and not isinstance(shipped, bool):
+        a, b = np.asarray(shipped), np.asarray(rebuilt)
+        assert a.shape == b.shape, f"{where}: shape {a.shape} != {b.shape}"
+        if a.dtype.kind in "fc":
+            assert np.allclose(a, b, rtol=NUMERIC_TOLERANCE, atol=NUMERIC_TOLERANCE), (
+                f"{where}: differs by up to {np.max(np.abs(a - b)):.2g}")
+        else:
+            assert np.array_equal(a, b), f"{where}: differs"
+    else:
+        assert shipped == rebuilt, f"{where}: {shipped!r} != {rebuilt!r}"
+
+
+def labels_agree(shipped: list, rebuilt: list, thresholds: dict) -> bool:
+    """The same labels, or labels that differ only where a score sits at its threshold."""
+    a, b = {t.label: t.score for t in shipped}, {t.label: t.score for t in rebuilt}
+    return all(abs(score - thresholds[label]) <= LABEL_MARGIN for label, score in {**a, **b}.items()
+               if (label in a) != (label in b))
+
+
+def test_shipped_models_are_what_training_on_the_shipped_seeds_gives(retrained, monkeypatch):
+    from policytag import Tagger
+
+    shipped_store = ModelStore(SHIPPED)
+    shipped, rebuilt = shipped_store.manifest, retrained.manifest
     assert shipped["seeds_sha256"] == seeds_hash(load_seeds(artifacts.shipped_seeds_dir())), (
         "the seeds changed since the models were built: run `policytag train` and commit models/"
     )
     assert shipped["versions"]["scikit-learn"] == sklearn.__version__, (
         f"models/ was built with scikit-learn {shipped['versions']['scikit-learn']}: rebuild with {sklearn.__version__}"
     )
-    assert shipped["artifacts"] == rebuilt["artifacts"], "training is not byte-for-byte reproducible"
-    assert shipped["cross_validation"] == rebuilt["cross_validation"]
+    assert shipped["artifacts"].keys() == rebuilt["artifacts"].keys()
+    for name in shipped["artifacts"]:
+        assert_same_artifact(shipped_store.load(name), retrained.load(name), name)
+    for dimension, metrics in shipped["cross_validation"]["metrics"].items():  # one flipped prediction moves them
+        for metric, value in metrics.items():
+            assert abs(value - rebuilt["cross_validation"]["metrics"][dimension][metric]) <= 0.01, (dimension, metric)
+
+    texts = [s.text for s in load_seeds(artifacts.shipped_seeds_dir() / "dev")][:200]
+    results = {}
+    for label, folder in (("shipped", SHIPPED), ("rebuilt", retrained.directory)):
+        monkeypatch.setenv("POLICYTAG_MODELS", str(folder))
+        results[label] = Tagger(summarize=False).tag_many(texts)
+    for dimension in ("region", "topic", "stance"):
+        artifact = shipped_store.load(dimension)
+        thresholds = dict(zip(artifact["labels"], artifact["thresholds"]))
+        differ = [i for i, (a, b) in enumerate(zip(results["shipped"], results["rebuilt"]))
+                  if not labels_agree(a.tags[dimension], b.tags[dimension], thresholds)]
+        assert not differ, f"{dimension}: retrained models label {len(differ)} of {len(texts)} dev texts differently"
 
 
 @pytest.fixture

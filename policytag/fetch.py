@@ -36,7 +36,9 @@ USER_AGENT = f"policytag/{__version__} (+https://github.com/policytag)"
 KINDS = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text", "application/pdf": "pdf"}
 ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,application/pdf;q=0.9"
 REDIRECT_CODES = {301, 302, 303, 307, 308}
-OS_NOISE = re.compile(r"^\[Errno -?\d+\]\s*|\s*\(_ssl\.c:\d+\)$")  # "[Errno 111] ", " (_ssl.c:1006)"
+# "[Errno 111] ", " (_ssl.c:1006)"; the look-behind starts the second alternative only at
+# the first space of a run, or a long run of spaces would be scanned from each of them.
+OS_NOISE = re.compile(r"^\[Errno -?\d+\]\s*|(?<!\s)\s*\(_ssl\.c:\d+\)$")
 READ_SIZE = 4 * 1024  # bytes per socket read: bounds what one gzip decode step inflates to (~4 MB)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import sys
 import threading
 import warnings
 from importlib import metadata
@@ -291,6 +292,25 @@ class BrokenFeaturizer(Featurizer):
         raise MemoryError("featurizer ran out of memory")
 
 
+class SlowFeaturizer(Featurizer):
+    name = "slow-features"
+
+    def transform(self, documents):
+        RELEASE.wait(60)
+        return documents
+
+
+class ExitingFeaturizer(Featurizer):
+    name = "exiting-features"
+
+    def transform(self, documents):
+        sys.exit(5)
+
+
+def reads(featurizer: str, name: str) -> Simple:
+    return type("Reads", (Simple,), {"featurizer": featurizer})(name, lambda d: [[Tag(label="yes", score=1.0)] for _ in d])
+
+
 FAULTS = {  # plugin name -> (plugin, what the error must say)
     "raises": (plugin(register_classifiers=lambda register: register(Simple("raises", lambda d: 1 / 0))), "ZeroDivisionError"),
     "wrong-count": (plugin(register_classifiers=lambda register: register(Simple("wrong_count", lambda d: [[Tag(label="yes", score=1.0)]] * (len(d) + 1)))),
@@ -305,6 +325,16 @@ FAULTS = {  # plugin name -> (plugin, what the error must say)
                               register_classifiers=lambda register: register(type("Uses", (Simple,), {"featurizer": "broken-features"})("uses_broken"))),
                        "MemoryError: featurizer ran out of memory"),
     "raises-on-register": (plugin(register_classifiers=lambda register: [][1]), "IndexError"),
+    # sys.exit() from a plugin is its failure, not the host's exit.
+    "exits-in-predict": (plugin(register_classifiers=lambda register: register(Simple("exits", lambda d: sys.exit(3)))),
+                         "classifier 'exits': SystemExit: 3"),
+    "exits-on-register": (plugin(register_classifiers=lambda register: sys.exit(4)), "SystemExit: 4"),
+    "exits-in-featurizer": (plugin(register_featurizers=lambda register: register(ExitingFeaturizer()),
+                                   register_classifiers=lambda register: register(reads("exiting-features", "reads_exiting"))),
+                            "featurizer 'exiting-features': SystemExit: 5"),
+    "slow-featurizer": (plugin(register_featurizers=lambda register: register(SlowFeaturizer()),
+                               register_classifiers=lambda register: register(reads("slow-features", "reads_slow"))),
+                        "featurizer 'slow-features' timed out after 0.5 s"),
 }
 
 
@@ -312,6 +342,7 @@ FAULTS = {  # plugin name -> (plugin, what the error must say)
 def import_failures(monkeypatch, tmp_path):
     """Two entry points that cannot be imported: a missing module, and one that raises at import."""
     (tmp_path / "policytag_explodes.py").write_text("raise RuntimeError('this plugin needs a GPU')\n")
+    (tmp_path / "policytag_quits.py").write_text("import sys\nsys.exit(2)\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     real = metadata.entry_points
 
@@ -319,11 +350,13 @@ def import_failures(monkeypatch, tmp_path):
         found = list(real(group=group, **kw))
         if group == "policytag":
             found += [metadata.EntryPoint("missing", "policytag_no_such_module", "policytag"),
-                      metadata.EntryPoint("explodes", "policytag_explodes", "policytag")]
+                      metadata.EntryPoint("explodes", "policytag_explodes", "policytag"),
+                      metadata.EntryPoint("quits", "policytag_quits", "policytag")]
         return found
 
     monkeypatch.setattr(metadata, "entry_points", with_broken)
-    return {"missing": "No module named 'policytag_no_such_module'", "explodes": "RuntimeError: this plugin needs a GPU"}
+    return {"missing": "No module named 'policytag_no_such_module'", "explodes": "RuntimeError: this plugin needs a GPU",
+            "quits": "failed to import: SystemExit: 2"}
 
 
 @pytest.mark.parametrize("fault", list(FAULTS), ids=list(FAULTS))
@@ -361,7 +394,8 @@ def test_every_fault_at_once_including_plugins_that_fail_to_import(import_failur
     assert set(blamed) == set(expected)
     for name, says in expected.items():
         assert says in blamed[name], (name, blamed[name])
-    assert "still busy with an earlier batch" in {e.plugin: e.message for e in again.errors}["slow"]
+    busy = {e.plugin: e.message for e in again.errors}
+    assert "still busy with an earlier batch" in busy["slow"] and "still busy" in busy["slow-featurizer"]
     assert DIMENSIONS <= set(again.tags)
     assert_valid(result)
 
@@ -373,7 +407,7 @@ def test_the_slow_classifier_runs_again_once_it_has_finished():
     [first] = tagger.tag_many([TEXT])
     assert "timed out" in first.errors[0].message
     RELEASE.set()
-    tagger._overdue["slow"].result(timeout=10)
+    tagger._overdue["classifier-slow"].result(timeout=10)
     [later] = tagger.tag_many([TEXT])
     assert later.errors == [] and later.primary("slow") == "yes"
 
@@ -384,6 +418,32 @@ def test_a_summariser_and_recommender_that_raise_are_reported():
     [result] = Tagger(get_plugin_manager(extra=(("bad-text", bad),))).tag_many([TEXT])
     assert DIMENSIONS <= set(result.tags)
     assert {e.plugin for e in result.errors} == {"summarize", "extract_recommendations"}
+
+
+def test_text_hooks_that_exit_or_overrun_are_reported_and_the_rest_stands():
+    FIGURES["plugin_faults"] += 2
+    RELEASE.clear()
+
+    def summarize(document):
+        if "slow" in document.text:
+            RELEASE.wait(60)
+        return ["A summary from the plugin."]
+
+    slow = plugin(summarize=summarize, extract_recommendations=lambda document: sys.exit(6))
+    tagger = Tagger(get_plugin_manager(extra=(("slow-text", slow),)), classifier_timeout=0.5)
+    try:
+        first, stuck, after = tagger.tag_many([TEXT, TEXT + " This one is slow.", TEXT + " Later."])
+        [busy] = tagger.tag_many([TEXT])
+    finally:
+        RELEASE.set()
+    for result in (first, stuck, after, busy):
+        assert DIMENSIONS <= set(result.tags) and result.primary("region") == "middle-east"
+        assert {e.plugin: e.message for e in result.errors}["extract_recommendations"] == "SystemExit: 6"
+    assert first.summary == ["A summary from the plugin."]  # finished before the overrun: kept
+    for result in (stuck, after):
+        assert result.summary == []
+        assert {e.plugin: e.message for e in result.errors}["summarize"] == "summarize timed out after 0.5 s (POLICYTAG_CLASSIFIER_TIMEOUT)"
+    assert "summarize is still busy with an earlier batch" in {e.plugin: e.message for e in busy.errors}["summarize"]
 
 
 # -- model faults -------------------------------------------------------------------

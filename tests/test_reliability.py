@@ -534,3 +534,35 @@ def test_a_broken_model_is_a_model_error_from_the_store(models):
         ModelStore(models).load("stance")
 
 
+
+
+class Planted:
+    """A pickle that, when loaded, creates the file it names: proof that its code ran."""
+
+    def __init__(self, marker: Path):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_a_model_file_swapped_after_its_hash_was_checked_is_never_unpickled(models, tmp_path, monkeypatch):
+    """The attacker wins the race every time: the file is replaced just before unpickling."""
+    FIGURES["model_faults"] += 1
+    import joblib
+
+    from policytag.modelstore import ModelStore
+
+    marker = tmp_path / "planted-code-ran"
+    planted = tmp_path / "planted.joblib"
+    joblib.dump(Planted(marker), planted, compress=3)
+    real_load = joblib.load
+
+    def swapped_first(source, *args, **kwargs):
+        shutil.copyfile(planted, models / "stance.joblib")
+        return real_load(source, *args, **kwargs)
+
+    monkeypatch.setattr(joblib, "load", swapped_first)
+    loaded = ModelStore(models).load("stance")
+    assert not marker.exists()
+    assert isinstance(loaded, dict) and loaded  # the checked bytes, not the planted ones

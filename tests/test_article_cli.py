@@ -27,6 +27,7 @@ def site():
         "/page.html": Response(body=article_html().encode()),
         "/missing.html": Response(status=404, body=b"<p>no such page</p>"),
         "/report.pdf": Response(body=make_pdf(), content_type="application/pdf"),
+        "/broken.pdf": Response(body=make_pdf()[:-40], content_type="application/pdf"),
     }
     with RecordingServer(routes) as server:
         yield server
@@ -84,3 +85,11 @@ def test_batch_with_url_lines_keeps_going_past_failures(site, tmp_path):
     assert report["title"] == PDF_TITLE and report["tags"]["region"][0]["label"] == "africa"
     assert pasted["tags"] and pasted["errors"] == []
     assert site.paths() == ["/page.html", "/missing.html", "/report.pdf"]
+
+
+def test_a_broken_pdf_by_url_is_one_line_without_pypdfs_warnings(site):
+    url = site.url("/broken.pdf")
+    done = run_cli("tag", url, env=ALLOW)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.splitlines() == [f"policytag: {url}: the PDF could not be read: Stream has ended unexpectedly"]
+

@@ -1,7 +1,7 @@
 """``policytag batch``: tag a JSONL or Parquet archive, one result per input line, in input order.
 
-A bad line (not JSON, no text, an unreachable URL) gets a result holding its error and
-the rest go on. Lines are tagged in chunks so the shared featurisation runs per chunk.
+A bad line (not JSON, no text, an unreachable URL, anything that fails while it is
+read or tagged) gets a result holding its error and the rest go on. Lines are tagged in chunks so the shared featurisation runs per chunk.
 With ``jobs`` > 1 the chunks go to local worker processes forked once this process has
 loaded the models; with ``scheduler`` to a Dask cluster through joblib's dask backend,
 where each worker process builds one Tagger and loads the models once
@@ -20,7 +20,7 @@ from contextlib import nullcontext
 from itertools import islice
 from typing import IO
 
-from .errors import InputError, PolicytagError
+from .errors import InputError, PolicytagError, one_line
 from .schema import Document, ErrorReport, Result
 
 CHUNK = 128
@@ -63,8 +63,14 @@ def chunked(numbered: Iterable[tuple[int, str]], size: int = CHUNK) -> Iterator[
         yield chunk
 
 
+def failure(exc: Exception) -> ErrorReport:
+    """One line's failure as its error: our own errors as they read, anything else
+    (a library's exception, a bug) with its type, never a traceback that ends the run."""
+    return ErrorReport(plugin="policytag", message=str(exc) if isinstance(exc, PolicytagError) else f"unexpected error: {one_line(exc)}")
+
+
 def tag_chunk(chunk: Chunk, tagger) -> list[Result]:
-    """One result per line of ``chunk``, in order; lines that cannot be read hold their error."""
+    """One result per line of ``chunk``, in order; lines that cannot be read or tagged hold their error."""
     from .article import fetch_article
 
     parsed: list[tuple[object, Document | None, ErrorReport | None]] = []
@@ -73,16 +79,34 @@ def tag_chunk(chunk: Chunk, tagger) -> list[Result]:
             ident, item = parse_line(line, number)
             # A "url" is fetched, never opened as a local path: a batch may come from anyone.
             parsed.append((ident, fetch_article(item) if isinstance(item, str) else item, None))
-        except PolicytagError as exc:
-            parsed.append((_identify(line, number), None, ErrorReport(plugin="policytag", message=str(exc))))
+        except Exception as exc:
+            parsed.append((_identify(line, number), None, failure(exc)))
     documents = [doc for _, doc, _ in parsed if doc is not None]
-    tagged = iter(tagger.tag_many(documents)) if documents else iter(())
+    tagged = iter(_tag_each_if_need_be(tagger, documents))
     results = []
     for ident, doc, error in parsed:
         result = next(tagged) if doc is not None else Result(errors=[error])
         result.id = ident
         results.append(result)
     return results
+
+
+def _tag_each_if_need_be(tagger, documents: list[Document]) -> list[Result]:
+    """The batch's results; should tagging the batch raise, each document is tagged on
+    its own, so only the one that raises gets the error."""
+    if not documents:
+        return []
+    try:
+        return tagger.tag_many(documents)
+    except Exception:
+        results = []
+        for document in documents:
+            try:
+                [result] = tagger.tag_many([document])
+            except Exception as exc:
+                result = Result(source=document.source, errors=[failure(exc)])
+            results.append(result)
+        return results
 
 
 def tag_lines(lines: Iterable[str], tagger) -> Iterator[Result]:

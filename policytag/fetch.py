@@ -26,7 +26,9 @@ import httpcore
 import httpx
 
 from . import __version__
-from .errors import BadStatus, FetchError, FetchTimeout, TooLarge, TooManyRedirects, Unreachable, UnsupportedContent
+from .errors import (
+    BadStatus, BadURL, FetchError, FetchTimeout, TooLarge, TooManyRedirects, Unreachable, UnsupportedContent, one_line,
+)
 from .netpolicy import Address, AllowList, Target, check_url
 
 DEFAULT_TIMEOUT = 15.0
@@ -225,6 +227,8 @@ def fetch(url: str, *, timeout: float | None = None, max_bytes: int | None = Non
                 return Page(target.url, kind, response.headers["content-type"], response.charset_encoding, body)
         except httpx.HTTPError as exc:
             raise _explain(exc, target, deadline) from None
+        except httpx.InvalidURL as exc:  # not an HTTPError: httpx reads a redirect's Location while answering
+            raise BadURL(f"the page redirects to a malformed URL ({one_line(exc)})") from None
     raise TooManyRedirects(f"too many redirects (more than {max_redirects})")
 
 

@@ -28,6 +28,7 @@ def site():
         "/missing.html": Response(status=404, body=b"<p>no such page</p>"),
         "/report.pdf": Response(body=make_pdf(), content_type="application/pdf"),
         "/broken.pdf": Response(body=make_pdf()[:-40], content_type="application/pdf"),
+        "/bad-redirect": Response(status=302, headers={"Location": "http:x"}, content_type=None),
     }
     with RecordingServer(routes) as server:
         yield server
@@ -93,3 +94,15 @@ def test_a_broken_pdf_by_url_is_one_line_without_pypdfs_warnings(site):
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.splitlines() == [f"policytag: {url}: the PDF could not be read: Stream has ended unexpectedly"]
 
+
+def test_a_redirect_to_a_malformed_url_is_that_links_error(site, tmp_path):
+    """httpx.InvalidURL, which is not an httpx.HTTPError, used to escape fetch and end a
+    batch with a traceback."""
+    source = tmp_path / "links.jsonl"
+    source.write_text("".join(json.dumps(line) + "\n" for line in [
+        {"id": "bad", "url": site.url("/bad-redirect")}, {"id": "next", "text": PARAGRAPHS[2]}]))
+    done = run_cli("batch", str(source), env=ALLOW)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    bad, after = [json.loads(line) for line in done.stdout.splitlines()]
+    assert bad["errors"][0]["message"].startswith("the page redirects to a malformed URL (InvalidURL: ")
+    assert after["tags"]["region"]

@@ -228,6 +228,30 @@ def test_batch_line_with_ten_thousand_urls_fetches_nothing(tagger, no_network):
     assert no_network == []  # no name was looked up, so nothing was fetched
 
 
+def test_any_exception_on_one_line_becomes_that_lines_error(tagger, monkeypatch):
+    """Not only policytag's own errors: a library's or a bug's, in fetching or in tagging."""
+    FIGURES["hostile_inputs"] += 2
+    import policytag.article
+
+    def explode(url):
+        raise RuntimeError("a bug in a library")
+
+    class Fragile:  # tagging any batch holding the poisoned text raises
+        def tag_many(self, documents):
+            if any("poison" in d.text for d in documents):
+                raise RuntimeError("poisoned")
+            return tagger.tag_many(documents)
+
+    monkeypatch.setattr(policytag.article, "fetch_article", explode)
+    lines = [json.dumps({"id": "url", "url": "https://news.example/a"}), json.dumps({"id": "before", "text": TEXT}),
+             json.dumps({"id": "poison", "text": TEXT + " poison"}), json.dumps({"id": "after", "text": TEXT})]
+    results = [json.loads(r.model_dump_json()) for r in tag_lines(lines, Fragile())]
+    assert [r["id"] for r in results] == ["url", "before", "poison", "after"]
+    assert results[0]["errors"] == [{"plugin": "policytag", "message": "unexpected error: RuntimeError: a bug in a library"}]
+    assert results[2]["errors"] == [{"plugin": "policytag", "message": "unexpected error: RuntimeError: poisoned"}]
+    assert results[1]["tags"]["region"] and results[3]["tags"]["region"] and not results[1]["errors"]
+
+
 def test_batch_with_binary_and_invalid_utf8_lines(tmp_path):
     FIGURES["hostile_inputs"] += 2
     path = tmp_path / "in.jsonl"

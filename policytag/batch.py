@@ -1,10 +1,13 @@
 """``policytag batch``: tag a JSONL or Parquet archive, one result per input line, in input order.
 
 A bad line (not JSON, no text, an unreachable URL, anything that fails while it is
-read or tagged) gets a result holding its error and the rest go on. Lines are tagged in chunks so the shared featurisation runs per chunk.
-With ``jobs`` > 1 the chunks go to local worker processes forked once this process has
-loaded the models; with ``scheduler`` to a Dask cluster through joblib's dask backend,
-where each worker process builds one Tagger and loads the models once
+read or tagged) gets a result holding its error and the rest go on. Lines are tagged
+in chunks so the shared featurisation runs per chunk. With ``jobs`` > 1 the chunks go
+to local worker processes forked once this process has loaded the models; a worker
+that dies (the OOM killer, a crash in C) costs no results: its chunks run again in a
+fresh one, and a line that kills a worker even when tagged on its own is marked
+failed. With ``scheduler`` the chunks go to a Dask cluster through joblib's dask
+backend, where each worker process builds one Tagger and loads the models once
 (:func:`worker_tagger`). Either way results are written in input order.
 """
 
@@ -16,6 +19,8 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from itertools import islice
 from typing import IO
@@ -194,8 +199,7 @@ def tagged_json(chunks: Iterable[Chunk], *, summarize: bool = True, jobs: int = 
     if scheduler is not None:
         yield from _on_dask(chunks, summarize, scheduler)
     elif jobs > 1:
-        with _local_pool(jobs, summarize) as pool:
-            yield from _in_order(pool, chunks, summarize, window=2 * jobs)
+        yield from _on_local_workers(chunks, summarize, jobs)
     else:
         for chunk in chunks:
             yield from tag_chunk_json(chunk, summarize)
@@ -219,16 +223,71 @@ def _local_pool(jobs: int, summarize: bool):
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
 
-def _in_order(pool, chunks: Iterable[Chunk], summarize: bool, window: int) -> Iterator[tuple[str, bool]]:
-    """Results in submission order, with at most ``window`` chunks in flight, so a huge
-    archive streams through in bounded memory."""
-    pending: deque = deque()
-    for chunk in chunks:
-        pending.append(pool.submit(tag_chunk_json, chunk, summarize))
-        if len(pending) >= window:
-            yield from pending.popleft().result()
-    while pending:
-        yield from pending.popleft().result()
+def _on_local_workers(chunks: Iterable[Chunk], summarize: bool, jobs: int) -> Iterator[tuple[str, bool]]:
+    """Results in submission order, with at most 2 × ``jobs`` chunks in flight, so a huge
+    archive streams through in bounded memory. When a worker dies the pool breaks and
+    every chunk in flight fails with it: those chunks run again (see
+    :func:`_run_again`) and the rest go on in a fresh pool."""
+    chunks = iter(chunks)
+    pool = _local_pool(jobs, summarize)
+    pending: deque = deque()  # (chunk, future), in input order
+    try:
+        while True:
+            while len(pending) < 2 * jobs and (chunk := next(chunks, None)) is not None:
+                pending.append((chunk, _submit(pool, chunk, summarize)))
+            if not pending:
+                return
+            chunk, future = pending[0]
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=True)
+                for chunk, future in pending:
+                    lost = future.cancelled() or future.exception() is not None
+                    yield from _run_again(chunk, summarize) if lost else future.result()
+                pending.clear()
+                pool = _local_pool(jobs, summarize)
+                continue
+            pending.popleft()
+            yield from results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(pool, chunk: Chunk, summarize: bool) -> Future:
+    """``pool.submit``, with a pool already broken giving a failed future, not an exception."""
+    try:
+        return pool.submit(tag_chunk_json, chunk, summarize)
+    except BrokenProcessPool as exc:
+        failed: Future = Future()
+        failed.set_exception(exc)
+        return failed
+
+
+KILLED = "the worker process tagging this line died twice, the second time with this line alone (out of memory?)"
+
+
+def _run_again(chunk: Chunk, summarize: bool) -> list[tuple[str, bool]]:
+    """A chunk whose worker died, run alone in a fresh worker; if that one dies too, each
+    of its lines alone, and a line whose worker still dies is marked failed. Only the
+    culprit loses its result, and one chance OOM kill costs nothing."""
+    try:
+        return _alone(chunk, summarize)
+    except BrokenProcessPool:
+        pass
+    results = []
+    for number, line in chunk:
+        try:
+            results += _alone([(number, line)], summarize)
+        except BrokenProcessPool:
+            result = Result(id=_identify(line, number), errors=[ErrorReport(plugin="policytag", message=KILLED)])
+            results.append((result.model_dump_json(), True))
+    return results
+
+
+def _alone(chunk: Chunk, summarize: bool) -> list[tuple[str, bool]]:
+    with _local_pool(1, summarize) as solo:
+        return solo.submit(tag_chunk_json, chunk, summarize).result()
 
 
 def _on_dask(chunks: Iterable[Chunk], summarize: bool, scheduler) -> Iterator[tuple[str, bool]]:

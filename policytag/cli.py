@@ -46,7 +46,8 @@ def cmd_tag(args) -> int:
 def cmd_batch(args) -> int:
     from .batch import run_batch
 
-    return run_batch(args.input, args.output, summarize=not args.no_summary, jobs=args.jobs, scheduler=args.scheduler)
+    return run_batch(args.input, args.output, summarize=not args.no_summary, jobs=args.jobs, scheduler=args.scheduler,
+                     resume=args.resume)
 
 
 def cmd_train(args) -> int:
@@ -171,10 +172,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-summary", action="store_true", help="tags only: skip summary and recommendations")
     p.set_defaults(func=cmd_tag)
 
-    p = sub.add_parser("batch", help="tag a JSONL file of {id, text} or {id, url} lines")
+    p = sub.add_parser("batch", help="tag a JSONL or Parquet file of {id, text} or {id, url} lines",
+                       description="Tag every line of INPUT: one JSON result per line, in input order; a bad line "
+                                   "gets an error object and the rest go on. A file given with -o is written "
+                                   "beside it as OUT.partial and put in place only when every line is in.")
     p.add_argument("input", help="JSONL input, - for standard input, or a .parquet file")
-    p.add_argument("-o", "--output", help="JSONL output (default: standard output)")
-    p.add_argument("--no-summary", action="store_true")
+    p.add_argument("-o", "--output", metavar="OUT", help="JSONL output file (default: standard output)")
+    p.add_argument("--resume", action="store_true",
+                   help="keep the finished lines of an interrupted run into OUT (OUT.partial) and tag only the rest")
+    p.add_argument("--no-summary", action="store_true", help="tags only: skip the summary and the recommendations")
     p.add_argument("--jobs", type=_positive, default=1, metavar="N", help="tag on N local processes (default 1)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="tag on a Dask cluster, e.g. tcp://host:8786")
     p.set_defaults(func=cmd_batch)

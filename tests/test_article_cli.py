@@ -95,6 +95,16 @@ def test_a_broken_pdf_by_url_is_one_line_without_pypdfs_warnings(site):
     assert done.stderr.splitlines() == [f"policytag: {url}: the PDF could not be read: Stream has ended unexpectedly"]
 
 
+def test_a_local_pdf_is_tagged_like_a_fetched_one(tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(make_pdf())
+    done = run_cli("tag", str(path), "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (result["source"], result["title"]) == ("report.pdf", PDF_TITLE)
+    assert result["tags"]["region"][0]["label"] == "africa" and result["errors"] == []
+
+
 def test_a_redirect_to_a_malformed_url_is_that_links_error(site, tmp_path):
     """httpx.InvalidURL, which is not an httpx.HTTPError, used to escape fetch and end a
     batch with a traceback."""

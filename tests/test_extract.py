@@ -15,6 +15,7 @@ from policytag.article import fetch_article
 from policytag.errors import ExtractionError
 from policytag.extract import extract
 from policytag.fetch import Page
+from policytag.sources import read_file
 
 from .articles import (
     AUTHOR, EMPTY_PAGE, NOISE, PARAGRAPHS, PASTED_TEXT, PDF_AUTHOR, PDF_LINES, PDF_TITLE, PUBLISHED, SITE, TITLE,
@@ -143,3 +144,10 @@ def test_pdf_reading_stops_at_its_time_budget(monkeypatch):
         extract(Page(URL, "pdf", "application/pdf", None, pdf_bomb(pages=1, content_bytes=20_000, form_calls=2000)))
     assert time.monotonic() - started < 10
 
+
+def test_a_local_pdf_is_read_like_a_fetched_one(tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(make_pdf())
+    document = read_file(str(path))
+    assert (document.title, document.author, document.published, document.source) == (PDF_TITLE, PDF_AUTHOR, "2024-02-05", "report.pdf")
+    assert PDF_LINES[1] in document.text and document.extracted

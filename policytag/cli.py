@@ -117,9 +117,11 @@ def cmd_train(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from .labelled import load_seeds
+    from .labelled import load_seeds, seeds_hash
 
     if args.labelled:
+        from policytag.plugins.artifacts import bundled_store
+
         from .evaluation import evaluate_labelled
         from .tagger import Tagger
 
@@ -127,22 +129,39 @@ def cmd_evaluate(args) -> int:
         _say(f"tagging the {len(seeds)} labelled passages in {args.labelled}")
         scores = evaluate_labelled(Tagger(summarize=False), seeds)
         title = f"policytag on {args.labelled} ({len(seeds)} passages)"
+        models = _models_described(bundled_store())
     else:
         from policytag.plugins.artifacts import shipped_seeds_dir
-        from policytag.plugins.training import FOLDS, cross_validate
+        from policytag.plugins.training import FOLDS, SHIPPED, cross_validate
 
         seeds = load_seeds(shipped_seeds_dir())
         _say(f"cross-validating on the shipped seeds: {len(seeds)} passages, {FOLDS} folds (training {FOLDS} times)")
         scores = cross_validate(seeds)
         title = f"{FOLDS}-fold cross-validation on the shipped seeds ({len(seeds)} passages)"
+        models = {"models": f"trained fold by fold from the shipped seeds ({SHIPPED.name})",
+                  "model version (seeds sha256)": seeds_hash(seeds)}
     print(title)
     for score in scores.values():
         print(score.render() + "\n")
     if args.report:
         from .report import write_report
 
-        print(f"report written to {write_report(Path(args.report), title, scores)}")
+        print(f"report written to {write_report(Path(args.report), title, scores, models)}")
     return OK
+
+
+def _models_described(store) -> dict[str, str]:
+    """Which models were evaluated: their folder, the hash of the seeds they were trained
+    on (their version) and how they were built, as the manifest records them."""
+    from .errors import ModelError
+
+    try:
+        manifest = store.manifest
+    except ModelError as exc:
+        return {"models": f"{store.directory} ({exc})"}
+    return {"models": str(store.directory), "model version (seeds sha256)": manifest.get("seeds_sha256", "not recorded"),
+            "design": manifest.get("design", "not recorded"),
+            "built with": ", ".join(f"{k} {v}" for k, v in manifest.get("versions", {}).items())}
 
 
 def cmd_plugins(args) -> int:

@@ -114,6 +114,26 @@ def test_evaluate_on_a_labelled_file_writes_a_report(tmp_path):
     assert "confusion-stance.png" in html and (report / "confusion-stance.png").stat().st_size > 1000
 
 
+def test_the_report_explains_itself_and_names_the_models_and_date(tmp_path):
+    """Readable without the README: definitions, why support and the matrix differ,
+    which models (their version is the hash of the seeds they were trained on) and when."""
+    from policytag.report import write_report
+    from policytag.evaluation import score_dimension
+
+    gold = [["diplomacy", "trade-economy"], ["trade-economy"], ["military", "diplomacy"]]
+    predicted = [["diplomacy"], ["diplomacy"], ["military"]]
+    score = score_dimension("topic", gold, predicted)
+    index = write_report(tmp_path, "a title", {"topic": score}, {"model version (seeds sha256)": "abc123"})
+    html = index.read_text()
+    for term in ("precision", "recall", "F1", "support", "micro-F1", "macro-F1", "top-1 accuracy", "confusion matrix"):
+        assert f"<dt>{term}</dt>" in html
+    assert "counts <em>every</em> gold label" in html and "<em>first labels only</em>" in html
+    assert "<th>model version (seeds sha256)</th><td>abc123</td>" in html
+    assert re.search(r"<th>evaluated</th><td>\d{4}-\d\d-\d\d \d\d:\d\d UTC</td>", html)
+    # diplomacy: support 2 (every gold label) but one passage has it first: its matrix row holds 1.
+    assert "<tr><td>diplomacy</td><td>0.500</td><td>0.500</td><td>0.500</td><td>2</td><td>1</td></tr>" in html
+
+
 def test_evaluate_and_train_name_a_missing_path_in_one_line():
     for args in (("evaluate", "/nonexistent"), ("train", "--seeds", "/nonexistent")):
         done = run_cli(*args)

@@ -73,7 +73,8 @@ def chunked(numbered: Iterable[tuple[int, str]], size: int = CHUNK) -> Iterator[
 def failure(exc: Exception) -> ErrorReport:
     """One line's failure as its error: our own errors as they read, anything else
     (a library's exception, a bug) with its type, never a traceback that ends the run."""
-    return ErrorReport(plugin="policytag", message=str(exc) if isinstance(exc, PolicytagError) else f"unexpected error: {one_line(exc)}")
+    message = str(exc) if isinstance(exc, PolicytagError) else f"unexpected error: {one_line(exc)}"
+    return ErrorReport(plugin="policytag", message=message)
 
 
 def tag_chunk(chunk: Chunk, tagger) -> list[Result]:

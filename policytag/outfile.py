@@ -85,7 +85,8 @@ class Output:
             os.chmod(self.partial, mode)
             os.replace(self.partial, self.path)
         except OSError as exc:
-            raise OutputError(f"could not put {self.path} in place ({exc.strerror or exc}); the results are in {self.partial}") from None
+            raise OutputError(f"could not put {self.path} in place ({exc.strerror or exc}); "
+                              f"the results are in {self.partial}") from None
 
     def close(self) -> None:
         self._file.close()

@@ -100,10 +100,12 @@ def _unknown_names(pm: PluginManager, installed: list, extra: tuple, load_only: 
     """Record a load error for each name in the plugin switches that no plugin has."""
     known = sorted({ep.name for ep in installed})
     listing = f"installed: {', '.join(known)}" if known else "no plugins are installed"
-    for variable, names, extra_names in (("POLICYTAG_LOAD_PLUGINS", load_only or set(), set()),
-                                         ("POLICYTAG_DISABLE_PLUGINS", disabled, {*DEFAULT_PLUGINS, *(name for name, _ in extra)})):
-        for name in sorted(names - set(known) - extra_names):
-            pm.load_errors.append(ErrorReport(plugin=name, message=f"{variable} names {name!r}, but no plugin has that name ({listing})"))
+    blockable = {*DEFAULT_PLUGINS, *(name for name, _ in extra)}  # the disable list also covers these
+    for variable, names, also in (("POLICYTAG_LOAD_PLUGINS", load_only or set(), set()),
+                                  ("POLICYTAG_DISABLE_PLUGINS", disabled, blockable)):
+        for name in sorted(names - set(known) - also):
+            message = f"{variable} names {name!r}, but no plugin has that name ({listing})"
+            pm.load_errors.append(ErrorReport(plugin=name, message=message))
 
 
 @dataclass

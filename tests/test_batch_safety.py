@@ -73,6 +73,7 @@ def test_an_interrupted_run_keeps_the_output_and_resume_finishes_it(tmp_path):
     source, out, reference = archive(tmp_path, 800), tmp_path / "out.jsonl", tmp_path / "reference.jsonl"
     partial = tmp_path / "out.jsonl.partial"
     out.write_bytes(PRECIOUS)
+    out.chmod(0o640)
     run = subprocess.Popen(cli("batch", str(source), "-o", str(out), "--no-summary"), cwd=REPO, env=env(),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
@@ -91,6 +92,7 @@ def test_an_interrupted_run_keeps_the_output_and_resume_finishes_it(tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     assert run_cli("batch", str(source), "-o", str(reference), "--no-summary").returncode == 0
     assert out.read_bytes() == reference.read_bytes() and not partial.exists()
+    assert out.stat().st_mode & 0o777 == 0o640  # the replaced file's permissions
 
 
 def test_resume_refuses_the_partial_output_of_another_input(tmp_path):

@@ -25,12 +25,9 @@ Settings are environment variables (POLICYTAG_MODELS, POLICYTAG_LOAD_PLUGINS, ..
 see the README's "Settings". "policytag COMMAND --help" describes each command."""
 
 
-def _fail(message: str) -> None:
-    print(f"policytag: {message}", file=sys.stderr)
-
-
 def _say(message: str) -> None:
-    """What a long command is doing, on stderr, so its results on stdout stay clean."""
+    """An error, a warning or what a long command is doing: one line on stderr, so the
+    results on stdout stay clean."""
     print(f"policytag: {message}", file=sys.stderr, flush=True)
 
 
@@ -45,7 +42,7 @@ def cmd_tag(args) -> int:
     # rather than under every result (the JSON results still list them).
     warned = list(tagger.registry.errors)
     for error in warned:
-        _fail(f"warning: {error.plugin}: {error.message}")
+        _say(f"warning: {error.plugin}: {error.message}")
     status = OK
     for source in args.sources:
         name = "standard input" if source == "-" else source
@@ -53,7 +50,7 @@ def cmd_tag(args) -> int:
             result = tagger.tag(read_source(source))
             result.source = result.source or source
         except PolicytagError as exc:
-            _fail(f"{name}: {exc}")
+            _say(f"{name}: {exc}")
             status = SOME_FAILED
             result = Result(source=source, errors=[ErrorReport(plugin="policytag", message=str(exc))])
             if not args.json:
@@ -61,7 +58,7 @@ def cmd_tag(args) -> int:
         else:
             if not result.tags:  # nothing could tag it: a failure, whatever else came back
                 reason = next((e.message for e in result.errors if e not in warned), "no classifier is loaded")
-                _fail(f"{name}: no tags: {reason}")
+                _say(f"{name}: no tags: {reason}")
                 status = SOME_FAILED
                 if not args.json:
                     continue
@@ -297,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     except PolicytagError as exc:
         if args.debug:
             raise
-        _fail(str(exc))
+        _say(str(exc))
         return USAGE
     except KeyboardInterrupt:
         return 130
@@ -306,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug, or a library's surprise: still one line
         if args.debug:
             raise
-        _fail(f"unexpected error: {one_line(exc)} (--debug shows the traceback)")
+        _say(f"unexpected error: {one_line(exc)} (--debug shows the traceback)")
         return SOME_FAILED
 
 

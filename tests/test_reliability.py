@@ -194,6 +194,19 @@ def test_cli_missing_file_directory_and_bad_settings(tmp_path, capsys, monkeypat
     assert capsys.readouterr().err == "policytag: POLICYTAG_CLASSIFIER_TIMEOUT must be a positive number of seconds, not 'soon'\n"
 
 
+def test_an_unexpected_exception_is_one_line_too(capsys, monkeypatch):
+    import policytag.sources
+
+    def broken(source):
+        raise RuntimeError("a bug\nwith a second line")
+
+    monkeypatch.setattr(policytag.sources, "read_source", broken)
+    assert cli(["tag", "anything.txt"]) == 1
+    assert capsys.readouterr().err == "policytag: unexpected error: RuntimeError: a bug (--debug shows the traceback)\n"
+    with pytest.raises(RuntimeError):
+        cli(["--debug", "tag", "anything.txt"])
+
+
 # -- hostile inputs: batch ----------------------------------------------------------
 
 def run_batch_lines(tagger, lines: list[str]) -> list[dict]:

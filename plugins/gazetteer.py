@@ -53,7 +53,10 @@ GENERIC_WORDS = {"Central", "North", "South", "East", "West", "Northern", "South
 # A run of capitalised words, possibly joined by "of", "the", ... The leading capital
 # comes before its word-boundary check, (?<!\w.), so the regex engine can skip ahead to
 # capitals instead of trying every position: three times faster than a leading \b.
-_WORD = r"[\w'’\-.]*(?:\s+(?:of|the|and|de|al|el)\s+|\s+(?=[A-Z]))?"
+# A word's letters and the spaces after it are possessive (*+, ++): the word class also
+# holds capitals, so "A-A-A-..." could otherwise be split into words in every possible
+# way if a match ever had to backtrack.
+_WORD = r"[\w'’\-.]*+(?:\s++(?:of|the|and|de|al|el)\s++|\s++(?=[A-Z]))?"
 CAPITALISED_RUN = re.compile(rf"[A-Z](?<!\w.){_WORD}(?:\b[A-Z]{_WORD})*")
 # Letters, with an inner apostrophe ("O'Neill", "d'Ivoire"); a possessive "'s" is matched
 # but left out of the token, so "Iran's" gives "Iran".

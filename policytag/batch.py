@@ -1,11 +1,15 @@
 """``policytag batch``: tag a JSONL or Parquet archive, one result per input line, in input order.
 
-A bad line (not JSON, no text, an unreachable URL) gets a result holding its error and
-the rest go on. Lines are tagged in chunks so the shared featurisation runs per chunk.
-With ``jobs`` > 1 the chunks go to local worker processes forked once this process has
-loaded the models; with ``scheduler`` to a Dask cluster through joblib's dask backend,
-where each worker process builds one Tagger and loads the models once
-(:func:`worker_tagger`). Either way results are written in input order.
+A bad line (not JSON, no text, an unreachable URL, anything that fails while it is
+read or tagged) gets a result holding its error and the rest go on. Lines are tagged
+in chunks so the shared featurisation runs per chunk. With ``jobs`` > 1 the chunks go
+to local worker processes forked once this process has loaded the models; a worker
+that dies (the OOM killer, a crash in C) costs no results: its chunks run again in a
+fresh one, and a line that kills a worker even when tagged on its own is marked
+failed. With ``scheduler`` the chunks go to a Dask cluster through joblib's dask
+backend, where each worker process builds one Tagger and loads the models once
+(:func:`worker_tagger`). Either way results are written in input order, through
+:class:`policytag.outfile.Output` when they go to a file.
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from itertools import islice
 from typing import IO
 
-from .errors import InputError, PolicytagError
+from .errors import InputError, PolicytagError, one_line
+from .outfile import Output, OutputError
 from .schema import Document, ErrorReport, Result
 
 CHUNK = 128
@@ -63,8 +70,15 @@ def chunked(numbered: Iterable[tuple[int, str]], size: int = CHUNK) -> Iterator[
         yield chunk
 
 
+def failure(exc: Exception) -> ErrorReport:
+    """One line's failure as its error: our own errors as they read, anything else
+    (a library's exception, a bug) with its type, never a traceback that ends the run."""
+    message = str(exc) if isinstance(exc, PolicytagError) else f"unexpected error: {one_line(exc)}"
+    return ErrorReport(plugin="policytag", message=message)
+
+
 def tag_chunk(chunk: Chunk, tagger) -> list[Result]:
-    """One result per line of ``chunk``, in order; lines that cannot be read hold their error."""
+    """One result per line of ``chunk``, in order; lines that cannot be read or tagged hold their error."""
     from .article import fetch_article
 
     parsed: list[tuple[object, Document | None, ErrorReport | None]] = []
@@ -73,16 +87,34 @@ def tag_chunk(chunk: Chunk, tagger) -> list[Result]:
             ident, item = parse_line(line, number)
             # A "url" is fetched, never opened as a local path: a batch may come from anyone.
             parsed.append((ident, fetch_article(item) if isinstance(item, str) else item, None))
-        except PolicytagError as exc:
-            parsed.append((_identify(line, number), None, ErrorReport(plugin="policytag", message=str(exc))))
+        except Exception as exc:
+            parsed.append((_identify(line, number), None, failure(exc)))
     documents = [doc for _, doc, _ in parsed if doc is not None]
-    tagged = iter(tagger.tag_many(documents)) if documents else iter(())
+    tagged = iter(_tag_each_if_need_be(tagger, documents))
     results = []
     for ident, doc, error in parsed:
         result = next(tagged) if doc is not None else Result(errors=[error])
         result.id = ident
         results.append(result)
     return results
+
+
+def _tag_each_if_need_be(tagger, documents: list[Document]) -> list[Result]:
+    """The batch's results; should tagging the batch raise, each document is tagged on
+    its own, so only the one that raises gets the error."""
+    if not documents:
+        return []
+    try:
+        return tagger.tag_many(documents)
+    except Exception:
+        results = []
+        for document in documents:
+            try:
+                [result] = tagger.tag_many([document])
+            except Exception as exc:
+                result = Result(source=document.source, errors=[failure(exc)])
+            results.append(result)
+        return results
 
 
 def tag_lines(lines: Iterable[str], tagger) -> Iterator[Result]:
@@ -124,18 +156,38 @@ def read_chunks(input_path: str, size: int = CHUNK) -> Iterator[Chunk]:
 
     The file is opened here, so a missing input fails before any output is written.
     """
-    if input_path.endswith((".parquet", ".pq")):
-        return chunked(_parquet_lines(_open_parquet(input_path)), size)
+    return chunked(read_lines(input_path), size)
+
+
+def read_lines(input_path: str) -> Iterator[tuple[int, str]]:
+    """The input's numbered lines (JSONL, ``-``, or Parquet rows as JSON lines), opened now."""
+    if is_parquet(input_path):
+        return _parquet_lines(_open_parquet(input_path))
     try:
         source = sys.stdin if input_path == "-" else open(input_path, encoding="utf-8", errors="replace")
     except OSError as exc:
         raise InputError(f"{input_path}: {exc.strerror or exc}") from None
-    return _closing(source, chunked(enumerate(source, 1), size))
+    return _closing(source, enumerate(source, 1))
 
 
-def _closing(handle: IO[str], chunks: Iterator[Chunk]) -> Iterator[Chunk]:
+def is_parquet(input_path: str) -> bool:
+    return input_path.endswith((".parquet", ".pq"))
+
+
+def count_lines(input_path: str) -> int | None:
+    """How many results the input will give (its non-blank lines; Parquet's row count), for
+    the progress bar; None for standard input, which can be read only once."""
+    if input_path == "-":
+        return None
+    if is_parquet(input_path):
+        return _open_parquet(input_path).metadata.num_rows
+    with open(input_path, encoding="utf-8", errors="replace") as handle:  # as read_lines reads it
+        return sum(1 for line in handle if line.strip())
+
+
+def _closing(handle: IO[str], lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
     with handle:
-        yield from chunks
+        yield from lines
 
 
 def _open_parquet(path: str):
@@ -170,8 +222,7 @@ def tagged_json(chunks: Iterable[Chunk], *, summarize: bool = True, jobs: int = 
     if scheduler is not None:
         yield from _on_dask(chunks, summarize, scheduler)
     elif jobs > 1:
-        with _local_pool(jobs, summarize) as pool:
-            yield from _in_order(pool, chunks, summarize, window=2 * jobs)
+        yield from _on_local_workers(chunks, summarize, jobs)
     else:
         for chunk in chunks:
             yield from tag_chunk_json(chunk, summarize)
@@ -195,16 +246,71 @@ def _local_pool(jobs: int, summarize: bool):
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
 
-def _in_order(pool, chunks: Iterable[Chunk], summarize: bool, window: int) -> Iterator[tuple[str, bool]]:
-    """Results in submission order, with at most ``window`` chunks in flight, so a huge
-    archive streams through in bounded memory."""
-    pending: deque = deque()
-    for chunk in chunks:
-        pending.append(pool.submit(tag_chunk_json, chunk, summarize))
-        if len(pending) >= window:
-            yield from pending.popleft().result()
-    while pending:
-        yield from pending.popleft().result()
+def _on_local_workers(chunks: Iterable[Chunk], summarize: bool, jobs: int) -> Iterator[tuple[str, bool]]:
+    """Results in submission order, with at most 2 × ``jobs`` chunks in flight, so a huge
+    archive streams through in bounded memory. When a worker dies the pool breaks and
+    every chunk in flight fails with it: those chunks run again (see
+    :func:`_run_again`) and the rest go on in a fresh pool."""
+    chunks = iter(chunks)
+    pool = _local_pool(jobs, summarize)
+    pending: deque = deque()  # (chunk, future), in input order
+    try:
+        while True:
+            while len(pending) < 2 * jobs and (chunk := next(chunks, None)) is not None:
+                pending.append((chunk, _submit(pool, chunk, summarize)))
+            if not pending:
+                return
+            chunk, future = pending[0]
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=True)
+                for chunk, future in pending:
+                    lost = future.cancelled() or future.exception() is not None
+                    yield from _run_again(chunk, summarize) if lost else future.result()
+                pending.clear()
+                pool = _local_pool(jobs, summarize)
+                continue
+            pending.popleft()
+            yield from results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(pool, chunk: Chunk, summarize: bool) -> Future:
+    """``pool.submit``, with a pool already broken giving a failed future, not an exception."""
+    try:
+        return pool.submit(tag_chunk_json, chunk, summarize)
+    except BrokenProcessPool as exc:
+        failed: Future = Future()
+        failed.set_exception(exc)
+        return failed
+
+
+KILLED = "the worker process tagging this line died twice, the second time with this line alone (out of memory?)"
+
+
+def _run_again(chunk: Chunk, summarize: bool) -> list[tuple[str, bool]]:
+    """A chunk whose worker died, run alone in a fresh worker; if that one dies too, each
+    of its lines alone, and a line whose worker still dies is marked failed. Only the
+    culprit loses its result, and one chance OOM kill costs nothing."""
+    try:
+        return _alone(chunk, summarize)
+    except BrokenProcessPool:
+        pass
+    results = []
+    for number, line in chunk:
+        try:
+            results += _alone([(number, line)], summarize)
+        except BrokenProcessPool:
+            result = Result(id=_identify(line, number), errors=[ErrorReport(plugin="policytag", message=KILLED)])
+            results.append((result.model_dump_json(), True))
+    return results
+
+
+def _alone(chunk: Chunk, summarize: bool) -> list[tuple[str, bool]]:
+    with _local_pool(1, summarize) as solo:
+        return solo.submit(tag_chunk_json, chunk, summarize).result()
 
 
 def _on_dask(chunks: Iterable[Chunk], summarize: bool, scheduler) -> Iterator[tuple[str, bool]]:
@@ -230,21 +336,83 @@ def _dask_client(scheduler):
         raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
 
 
-def run_batch(input_path: str, output_path: str | None, *, summarize: bool = True, jobs: int = 1, scheduler=None) -> int:
+def run_batch(input_path: str, output_path: str | None, *, summarize: bool = True, jobs: int = 1, scheduler=None,
+              resume: bool = False) -> int:
     """Tag ``input_path`` (JSONL, ``-`` or Parquet) into JSONL at ``output_path`` (stdout
     if None); exit status 1 when some lines failed. See :func:`tagged_json` for ``jobs``
-    and ``scheduler``."""
-    chunks = read_chunks(input_path)
-    sink: IO[str]
-    with open(output_path, "w", encoding="utf-8") if output_path else nullcontext(sys.stdout) as sink:
-        progress = sys.stderr.isatty()
-        failed = done = 0
-        for line, bad in tagged_json(chunks, summarize=summarize, jobs=jobs, scheduler=scheduler):
-            sink.write(line + "\n")
-            done += 1
+    and ``scheduler``. A file output is written through :class:`Output`; with
+    ``resume`` the finished lines of an interrupted run into it are kept and only the
+    rest of the input is tagged."""
+    if resume and not output_path:
+        raise InputError("--resume needs the output file (-o) of the run it finishes")
+    output = Output(output_path, input_path) if output_path else None
+    lines = read_lines(input_path)  # a missing input fails before the output is touched
+    # A bar when stderr is a terminal, unless the results scroll past on that terminal too.
+    shown = sys.stderr.isatty() and not (output is None and sys.stdout.isatty())
+    total = count_lines(input_path) if shown else None
+    if output is None:
+        return _write(lines, lambda line: sys.stdout.write(line + "\n"), summarize=summarize, jobs=jobs,
+                      scheduler=scheduler, bar=progress_bar(total, 0) if shown else None)
+    if not resume and output.partial.exists():
+        print(f"policytag: starting over: {output.partial} from an unfinished run is replaced (--resume would keep it)",
+              file=sys.stderr)
+    output.open(resume=resume)
+    if output.kept:
+        try:
+            lines = _skip_finished(lines, output)
+        except InputError:
+            output.close()  # another input's results: left as they are
+            raise
+    try:
+        status = _write(lines, output.write, summarize=summarize, jobs=jobs, scheduler=scheduler,
+                        bar=progress_bar(total, len(output.kept)) if shown else None,
+                        failed=sum(map(_failed, output.kept)))
+    except BaseException as exc:
+        note = output.abandon()
+        if note and not isinstance(exc, OutputError):  # an OutputError says what is kept itself
+            print(f"policytag: {note}", file=sys.stderr)
+        raise
+    output.commit()
+    return status
+
+
+def _failed(result: dict) -> bool:
+    return bool(result.get("errors") and not result.get("tags"))
+
+
+def _skip_finished(lines: Iterator[tuple[int, str]], output: Output) -> Iterator[tuple[int, str]]:
+    """The input after the lines whose results the output already holds, once the last
+    of those is checked to be the same line (by its id), so that resuming against
+    another input fails instead of mixing two archives' results."""
+    lines = (numbered for numbered in lines if numbered[1].strip())
+    finished = deque(islice(lines, len(output.kept)), maxlen=1)
+    last_id = output.kept[-1].get("id")
+    if not finished or _identify(finished[0][1], finished[0][0]) != last_id:
+        raise InputError(f"{output.partial} does not hold this input's first results (its last id is {last_id!r}); "
+                         "delete it to start over")
+    return lines
+
+
+def _write(lines: Iterator[tuple[int, str]], write, *, summarize: bool, jobs: int, scheduler, bar=None,
+           failed: int = 0) -> int:
+    """Tag ``lines`` and write each result with ``write``, moving ``bar`` on; 1 if any
+    line failed (``failed`` of them already did, in the run being resumed)."""
+    try:
+        for line, bad in tagged_json(chunked(lines), summarize=summarize, jobs=jobs, scheduler=scheduler):
+            write(line)
             failed += bad
-            if progress:
-                print(f"\rtagged {done} lines ({failed} failed)", end="", file=sys.stderr, flush=True)
-        if progress:
-            print(file=sys.stderr)
+            if bar is not None:
+                if bad:
+                    bar.set_postfix_str(f"{failed:,} failed", refresh=False)
+                bar.update()
+    finally:
+        if bar is not None:
+            bar.close()
     return 1 if failed else 0
+
+
+def progress_bar(total: int | None, done: int):
+    """tqdm's bar on stderr: lines done of the total, the rate and the time left."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, initial=done, unit=" lines", desc="tagging", file=sys.stderr, dynamic_ncols=True)

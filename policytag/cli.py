@@ -1,4 +1,4 @@
-"""The ``policytag`` command: tag, batch, train, evaluate, plugins.
+"""The ``policytag`` command line: tag, batch, train, evaluate, plugins, bot, feedback.
 
 Exit codes: 0 ok, 1 some sources failed (the rest still printed), 2 usage or input
 error. Errors are one line on stderr; ``--debug`` shows the traceback.
@@ -12,13 +12,23 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import PolicytagError
+from . import __version__
+from .errors import PolicytagError, one_line
 
 OK, SOME_FAILED, USAGE = 0, 1, 2
+DESCRIPTION = """\
+Tag foreign-policy writing with its region, topics and stance, and pull out a
+summary and the author's recommendations."""
+EPILOG = """exit status: 0 ok; 1 some sources or lines failed (the others are still written);
+2 a usage or input error. Errors are one line on stderr; --debug shows the traceback.
+Settings are environment variables (POLICYTAG_MODELS, POLICYTAG_LOAD_PLUGINS, ...):
+see the README's "Settings". "policytag COMMAND --help" describes each command."""
 
 
-def _fail(message: str) -> None:
-    print(f"policytag: {message}", file=sys.stderr)
+def _say(message: str) -> None:
+    """An error, a warning or what a long command is doing: one line on stderr, so the
+    results on stdout stay clean."""
+    print(f"policytag: {message}", file=sys.stderr, flush=True)
 
 
 def cmd_tag(args) -> int:
@@ -28,41 +38,70 @@ def cmd_tag(args) -> int:
     from .tagger import Tagger
 
     tagger = Tagger(summarize=not args.no_summary)
+    # Plugins that failed to load, and switches naming no plugin, are said once here
+    # rather than under every result (the JSON results still list them).
+    warned = list(tagger.registry.errors)
+    for error in warned:
+        _say(f"warning: {error.plugin}: {error.message}")
     status = OK
     for source in args.sources:
+        name = "standard input" if source == "-" else source
         try:
             result = tagger.tag(read_source(source))
             result.source = result.source or source
         except PolicytagError as exc:
-            _fail(f"{source}: {exc}")
+            _say(f"{name}: {exc}")
             status = SOME_FAILED
             result = Result(source=source, errors=[ErrorReport(plugin="policytag", message=str(exc))])
             if not args.json:
                 continue
-        print(result.model_dump_json(exclude_none=False) if args.json else render_result(result) + "\n", flush=True)
+        else:
+            if not result.tags:  # nothing could tag it: a failure, whatever else came back
+                reason = next((e.message for e in result.errors if e not in warned), "no classifier is loaded")
+                _say(f"{name}: no tags: {reason}")
+                status = SOME_FAILED
+                if not args.json:
+                    continue
+        if args.json:
+            print(result.model_dump_json(exclude_none=False), flush=True)
+        else:
+            shown = result.model_copy(update={"errors": [e for e in result.errors if e not in warned]})
+            print(render_result(shown) + "\n", flush=True)
     return status
 
 
 def cmd_batch(args) -> int:
     from .batch import run_batch
 
-    return run_batch(args.input, args.output, summarize=not args.no_summary, jobs=args.jobs, scheduler=args.scheduler)
+    return run_batch(args.input, args.output, summarize=not args.no_summary, jobs=args.jobs, scheduler=args.scheduler,
+                     resume=args.resume)
+
+
+def default_models_dir() -> Path:
+    """Where ``policytag train`` writes without ``--out``: the user's data folder, never
+    the installed package (which may be shared, read-only, or replaced by the next install)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("policytag")) / "models"
 
 
 def cmd_train(args) -> int:
-    from policytag.plugins.artifacts import shipped_models_dir, shipped_seeds_dir
-    from policytag.plugins.training import train
+    from policytag.plugins.artifacts import shipped_seeds_dir
+    from policytag.plugins.training import FOLDS, train
 
     from .labelled import load_seeds
 
-    seeds = load_seeds(Path(args.seeds) if args.seeds else shipped_seeds_dir())
+    where = Path(args.seeds) if args.seeds else shipped_seeds_dir()
+    seeds = load_seeds(where)
     if args.with_feedback:
         from policytag.bot.storage import feedback_seeds, with_feedback
 
         feedback = feedback_seeds()
         seeds = with_feedback(seeds, feedback)
         print(f"using {len(feedback)} feedback passages from the Slack bot (they win over seeds with the same text)")
-    out = Path(args.out) if args.out else shipped_models_dir()
+    out = Path(args.out) if args.out else default_models_dir()
+    _say(f"training on {len(seeds)} passages from {where}: {FOLDS}-fold cross-validation to calibrate the scores "
+         "and choose thresholds, then the final models")
     started = time.perf_counter()
     store = train(seeds, out)
     took = time.perf_counter() - started
@@ -70,34 +109,56 @@ def cmd_train(args) -> int:
     for dimension, figures in store.manifest["cross_validation"]["metrics"].items():
         shown = ", ".join(f"{k} {v}" for k, v in figures.items() if k != "passages")
         print(f"  {dimension:<7} cross-validated: {shown}")
+    print(f"tag with them: POLICYTAG_MODELS={out} policytag tag ...")
     return OK
 
 
 def cmd_evaluate(args) -> int:
-    from .labelled import load_seeds
+    from .labelled import load_seeds, seeds_hash
 
     if args.labelled:
+        from policytag.plugins.artifacts import bundled_store
+
         from .evaluation import evaluate_labelled
         from .tagger import Tagger
 
         seeds = load_seeds(Path(args.labelled))
+        _say(f"tagging the {len(seeds)} labelled passages in {args.labelled}")
         scores = evaluate_labelled(Tagger(summarize=False), seeds)
         title = f"policytag on {args.labelled} ({len(seeds)} passages)"
+        models = _models_described(bundled_store())
     else:
         from policytag.plugins.artifacts import shipped_seeds_dir
-        from policytag.plugins.training import FOLDS, cross_validate
+        from policytag.plugins.training import FOLDS, SHIPPED, cross_validate
 
         seeds = load_seeds(shipped_seeds_dir())
+        _say(f"cross-validating on the shipped seeds: {len(seeds)} passages, {FOLDS} folds (training {FOLDS} times)")
         scores = cross_validate(seeds)
         title = f"{FOLDS}-fold cross-validation on the shipped seeds ({len(seeds)} passages)"
+        models = {"models": f"trained fold by fold from the shipped seeds ({SHIPPED.name})",
+                  "model version (seeds sha256)": seeds_hash(seeds)}
     print(title)
     for score in scores.values():
         print(score.render() + "\n")
     if args.report:
         from .report import write_report
 
-        print(f"report written to {write_report(Path(args.report), title, scores)}")
+        print(f"report written to {write_report(Path(args.report), title, scores, models)}")
     return OK
+
+
+def _models_described(store) -> dict[str, str]:
+    """Which models were evaluated: their folder, the hash of the seeds they were trained
+    on (their version) and how they were built, as the manifest records them."""
+    from .errors import ModelError
+
+    try:
+        manifest = store.manifest
+    except ModelError as exc:
+        return {"models": f"{store.directory} ({exc})"}
+    return {"models": str(store.directory), "model version (seeds sha256)": manifest.get("seeds_sha256", "not recorded"),
+            "design": manifest.get("design", "not recorded"),
+            "built with": ", ".join(f"{k} {v}" for k, v in manifest.get("versions", {}).items())}
 
 
 def cmd_plugins(args) -> int:
@@ -161,37 +222,52 @@ def _positive(value: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="policytag", description=__doc__.splitlines()[0])
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="policytag", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"policytag {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error instead of one line")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("tag", help="tag text files, standard input (-) or URLs")
-    p.add_argument("sources", nargs="+", metavar="SOURCE")
-    p.add_argument("--json", action="store_true", help="one JSON object per source (JSON Lines)")
-    p.add_argument("--no-summary", action="store_true", help="tags only: skip summary and recommendations")
+    p = sub.add_parser("tag", help="tag text or PDF files, standard input (-) or URLs",
+                       description="Tag each SOURCE and print its region, topics, stance, summary and recommendations.")
+    p.add_argument("sources", nargs="+", metavar="SOURCE",
+                   help="a text or PDF file, - for standard input, or an http(s) URL to fetch "
+                        "(texts of fewer than 10 words are refused as too short)")
+    p.add_argument("--json", action="store_true", help="one JSON object per source (JSON Lines), failures included")
+    p.add_argument("--no-summary", action="store_true", help="tags only: skip the summary and the recommendations")
     p.set_defaults(func=cmd_tag)
 
-    p = sub.add_parser("batch", help="tag a JSONL file of {id, text} or {id, url} lines")
+    p = sub.add_parser("batch", help="tag a JSONL or Parquet file of {id, text} or {id, url} lines",
+                       description="Tag every line of INPUT: one JSON result per line, in input order; a bad line "
+                                   "gets an error object and the rest go on. A file given with -o is written "
+                                   "beside it as OUT.partial and put in place only when every line is in.")
     p.add_argument("input", help="JSONL input, - for standard input, or a .parquet file")
-    p.add_argument("-o", "--output", help="JSONL output (default: standard output)")
-    p.add_argument("--no-summary", action="store_true")
+    p.add_argument("-o", "--output", metavar="OUT", help="JSONL output file (default: standard output)")
+    p.add_argument("--resume", action="store_true",
+                   help="keep the finished lines of an interrupted run into OUT (OUT.partial) and tag only the rest")
+    p.add_argument("--no-summary", action="store_true", help="tags only: skip the summary and the recommendations")
     p.add_argument("--jobs", type=_positive, default=1, metavar="N", help="tag on N local processes (default 1)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="tag on a Dask cluster, e.g. tcp://host:8786")
     p.set_defaults(func=cmd_batch)
 
-    p = sub.add_parser("train", help="rebuild the bundled models from seeds")
-    p.add_argument("--seeds", help="seed folder or file (default: the shipped seeds)")
-    p.add_argument("--out", help="output folder (default: the shipped models folder)")
+    p = sub.add_parser("train", help="train the bundled classifiers' models from seeds",
+                       description="Train the models from labelled seeds, deterministically, and write them with "
+                                   "their manifest. Tag with them by pointing POLICYTAG_MODELS at the folder.")
+    p.add_argument("--seeds", metavar="DIR", help="seed folder or JSONL file (default: the shipped seeds)")
+    p.add_argument("--out", metavar="DIR",
+                   help=f"output folder (default: {default_models_dir()}; never the installed package)")
     p.add_argument("--with-feedback", action="store_true", help="add the Slack bot's stored feedback (POLICYTAG_DB) as seeds")
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("evaluate", help="score the models: cross-validation, or against labelled JSONL")
-    p.add_argument("labelled", nargs="?", help="labelled JSONL file or folder (default: cross-validate the seeds)")
-    p.add_argument("--report", metavar="DIR", help="also write an HTML report with confusion-matrix plots")
+    p = sub.add_parser("evaluate", help="score the models: cross-validation, or against labelled JSONL",
+                       description="Per-label precision, recall and F1, averages and confusion matrices.")
+    p.add_argument("labelled", nargs="?", metavar="LABELLED",
+                   help="labelled JSONL file or folder, in the seeds' format (default: cross-validate the shipped seeds)")
+    p.add_argument("--report", metavar="DIR", help="also write an HTML report with confusion-matrix plots into DIR")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("plugins", help="list loaded plugins, their classifiers and load errors")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the listing as one JSON object")
     p.set_defaults(func=cmd_plugins)
 
     p = sub.add_parser("bot", help="run the Slack bot (Socket Mode, --http, or --console to try it)")
@@ -202,10 +278,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="HTTP address to bind (default 127.0.0.1)")
     p.set_defaults(func=cmd_bot)
 
-    p = sub.add_parser("feedback", help="the feedback people gave the Slack bot")
-    feedback = p.add_subparsers(dest="action", required=True)
+    p = sub.add_parser("feedback", help="export the feedback people gave the Slack bot")
+    feedback = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = feedback.add_parser("export", help="write the feedback as seeds JSONL")
-    p.add_argument("-o", "--output", help="output file (default: standard output)")
+    p.add_argument("-o", "--output", metavar="FILE", help="output file (default: standard output)")
     p.set_defaults(func=cmd_feedback_export)
     return parser
 
@@ -218,12 +294,17 @@ def main(argv: list[str] | None = None) -> int:
     except PolicytagError as exc:
         if args.debug:
             raise
-        _fail(str(exc))
+        _say(str(exc))
         return USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return OK
+    except Exception as exc:  # a bug, or a library's surprise: still one line
+        if args.debug:
+            raise
+        _say(f"unexpected error: {one_line(exc)} (--debug shows the traceback)")
+        return SOME_FAILED
 
 
 if __name__ == "__main__":

@@ -4,11 +4,18 @@ HTML goes through trafilatura, fed the bytes we fetched (never its own downloade
 keeps the main text with title, author, date and site name, and drops menus, footers,
 comment threads and related-article teasers. PDF reports, which think tanks publish
 many of, go through pypdf; plain text through the pasted-page cleaner.
+
+A stranger's PDF can be a bomb: a 35 KB file whose 200 pages all show one 1 MB content
+stream kept pypdf busy for minutes. Reading is bounded by pages, by decoded page
+content (a shared stream counts once per page that shows it, since each is read) and
+by time, checked at every content operator, form XObjects' included.
 """
 
 from __future__ import annotations
 
 import io
+import logging
+import time
 from dataclasses import dataclass
 
 from .cleaning import main_text
@@ -16,6 +23,17 @@ from .errors import ExtractionError
 from .fetch import Page
 
 MIN_WORDS = 25  # fewer than this is a login form or an error page, not an article
+MAX_PDF_PAGES = 1000
+MAX_PDF_CONTENT = 16 * 1024 * 1024  # decoded page content; pypdf reads about 1.5 MB of it a second here
+MAX_PDF_SECONDS = 15.0
+# pypdf logs every repair it makes to a broken file ("EOF marker not found"); with no
+# handler of its own Python prints that on stderr before our one-line error. An
+# application's own logging still receives the records.
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
+
+
+class _PdfOverran(Exception):
+    """Raised from inside pypdf's text extraction when the time budget is spent."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +66,42 @@ def from_html(page: Page) -> Article:
     return Article("\n\n".join(paragraphs), found.title, found.author, found.date, found.sitename)
 
 
+def _content_size(pdf_page) -> int:
+    """Decoded bytes of a page's content streams (pypdf keeps each decoded stream, so a
+    stream shared by many pages is decoded once)."""
+    contents = pdf_page.get("/Contents")
+    if contents is None:
+        return 0
+    contents = contents.get_object()
+    streams = contents if isinstance(contents, list) else [contents]
+    return sum(len(stream.get_object().get_data()) for stream in streams)
+
+
+def pdf_text(reader) -> str:
+    """Every page's text, within :data:`MAX_PDF_PAGES`, :data:`MAX_PDF_CONTENT` and
+    :data:`MAX_PDF_SECONDS`; :class:`ExtractionError` past any of them."""
+    pages = reader.pages
+    if len(pages) > MAX_PDF_PAGES:
+        raise ExtractionError(f"the PDF has {len(pages):,} pages; policytag reads at most {MAX_PDF_PAGES:,}")
+    content = 0
+    for pdf_page in pages:
+        content += _content_size(pdf_page)
+        if content > MAX_PDF_CONTENT:
+            raise ExtractionError(
+                f"the PDF's pages hold more than {MAX_PDF_CONTENT // (1024 * 1024)} MB of content; refused unread")
+    deadline = time.monotonic() + MAX_PDF_SECONDS
+
+    def in_time(*_) -> None:
+        if time.monotonic() > deadline:
+            raise _PdfOverran
+
+    try:
+        texts = [pdf_page.extract_text(visitor_operand_before=in_time) for pdf_page in pages]
+    except _PdfOverran:
+        raise ExtractionError(f"reading the PDF took longer than {MAX_PDF_SECONDS:g} s; gave up") from None
+    return "\n\n".join(t.strip() for t in texts if t and t.strip())
+
+
 def from_pdf(page: Page) -> Article:
     import pypdf
 
@@ -55,7 +109,7 @@ def from_pdf(page: Page) -> Article:
         reader = pypdf.PdfReader(io.BytesIO(page.body))
         if reader.is_encrypted:
             raise ExtractionError("the PDF is encrypted, so its text cannot be read")
-        text = "\n\n".join(t.strip() for t in (p.extract_text() for p in reader.pages) if t and t.strip())
+        text = pdf_text(reader)
         info = reader.metadata
         created = info.creation_date if info else None
     except ExtractionError:

@@ -26,7 +26,9 @@ import httpcore
 import httpx
 
 from . import __version__
-from .errors import BadStatus, FetchError, FetchTimeout, TooLarge, TooManyRedirects, Unreachable, UnsupportedContent
+from .errors import (
+    BadStatus, BadURL, FetchError, FetchTimeout, TooLarge, TooManyRedirects, Unreachable, UnsupportedContent, one_line,
+)
 from .netpolicy import Address, AllowList, Target, check_url
 
 DEFAULT_TIMEOUT = 15.0
@@ -36,7 +38,9 @@ USER_AGENT = f"policytag/{__version__} (+https://github.com/policytag)"
 KINDS = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text", "application/pdf": "pdf"}
 ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,application/pdf;q=0.9"
 REDIRECT_CODES = {301, 302, 303, 307, 308}
-OS_NOISE = re.compile(r"^\[Errno -?\d+\]\s*|\s*\(_ssl\.c:\d+\)$")  # "[Errno 111] ", " (_ssl.c:1006)"
+# "[Errno 111] ", " (_ssl.c:1006)"; the look-behind starts the second alternative only at
+# the first space of a run, or a long run of spaces would be scanned from each of them.
+OS_NOISE = re.compile(r"^\[Errno -?\d+\]\s*|(?<!\s)\s*\(_ssl\.c:\d+\)$")
 READ_SIZE = 4 * 1024  # bytes per socket read: bounds what one gzip decode step inflates to (~4 MB)
 
 
@@ -223,6 +227,8 @@ def fetch(url: str, *, timeout: float | None = None, max_bytes: int | None = Non
                 return Page(target.url, kind, response.headers["content-type"], response.charset_encoding, body)
         except httpx.HTTPError as exc:
             raise _explain(exc, target, deadline) from None
+        except httpx.InvalidURL as exc:  # not an HTTPError: httpx reads a redirect's Location while answering
+            raise BadURL(f"the page redirects to a malformed URL ({one_line(exc)})") from None
     raise TooManyRedirects(f"too many redirects (more than {max_redirects})")
 
 

@@ -77,19 +77,23 @@ def seed_files(path: Path) -> list[Path]:
     path = Path(path)
     if path.is_dir():
         return sorted(path.glob("*.jsonl"))
+    if not path.is_file():
+        raise SeedError(f"{path}: no such file or folder")
     return [path]
 
 
 def load_seeds(paths: Path | Iterable[Path]) -> list[Seed]:
     """Load and validate seeds; the first bad line raises :class:`SeedError` naming file and line."""
+    where = ""
     if isinstance(paths, (str, Path)):
+        where = f" in {paths}"
         paths = seed_files(Path(paths))
     seeds: list[Seed] = []
     seen_ids: dict[str, str] = {}
     seen_texts: dict[str, str] = {}
     files = list(paths)
     if not files:
-        raise SeedError("no seed files (*.jsonl) found")
+        raise SeedError(f"no seed files (*.jsonl) found{where}")
     for path in files:
         with open(path, encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):

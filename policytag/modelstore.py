@@ -1,13 +1,16 @@
 """Model files you can trust: written with a manifest of hashes, loaded only if they match.
 
 joblib files are pickles and run code when loaded, so :class:`ModelStore` refuses any
-file that ``manifest.json`` does not list or whose sha256 differs from it. Plugin
-authors can use the same store for their own artifacts.
+file that ``manifest.json`` does not list or whose sha256 differs from it. The file is
+read once and the bytes that were hashed are the bytes unpickled: reopening the path
+to unpickle it would let a file swapped in between run its code. Plugin authors can
+use the same store for their own artifacts.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import platform
 from pathlib import Path
@@ -77,9 +80,13 @@ class ModelStore:
         path = (self.directory / entry["file"]).resolve()
         if path.parent != self.directory.resolve():
             raise ModelError(f"manifest entry {name!r} points outside {self.directory}")
-        if not path.is_file():
-            raise ModelError(f"model file {path} is missing: {REBUILD_HINT}")
-        actual = sha256_file(path)
+        try:
+            data = path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
+            raise ModelError(f"model file {path} is missing: {REBUILD_HINT}") from None
+        except OSError as exc:
+            raise ModelError(f"model file {path} is unreadable ({exc.strerror or exc}): {REBUILD_HINT}") from None
+        actual = hashlib.sha256(data).hexdigest()
         if actual != entry["sha256"]:
             raise ModelError(
                 f"refusing to load {path.name}: its sha256 {actual[:12]}… differs from the manifest's "
@@ -88,7 +95,7 @@ class ModelStore:
         import joblib
 
         try:
-            return joblib.load(path)
+            return joblib.load(io.BytesIO(data))
         except Exception as exc:
             raise ModelError(f"{path.name} could not be loaded ({type(exc).__name__}): {REBUILD_HINT}") from None
 

@@ -2,10 +2,13 @@
 
 Plugins come from the ``policytag`` entry-point group, the bundled ones included.
 A plugin that fails to import, misspells a hook or raises while registering is
-recorded in ``load_errors`` and left out; it never stops the others.
+recorded in ``load_errors`` and left out; it never stops the others. "Raises" includes
+``SystemExit``: a plugin's ``sys.exit()`` must not end its host. Only
+``KeyboardInterrupt`` goes through.
 
 ``POLICYTAG_LOAD_PLUGINS=a,b`` loads only those entry points (empty: none) and
-``POLICYTAG_DISABLE_PLUGINS=a,b`` blocks some.
+``POLICYTAG_DISABLE_PLUGINS=a,b`` blocks some; a name in either that no plugin has is
+a load error too, since a misspelt switch would otherwise pass silently.
 """
 
 from __future__ import annotations
@@ -47,7 +50,9 @@ class PluginManager(pluggy.PluginManager):
         try:
             self.register(plugin, name=name)
             self.check_pending()
-        except Exception as exc:  # pluggy raises PluginValidationError and others
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # pluggy raises PluginValidationError; a plugin's attributes anything
             if self.get_plugin(name) is not None:
                 self.unregister(name=name)
             self.load_errors.append(ErrorReport(plugin=name, message=one_line(exc)))
@@ -68,23 +73,39 @@ def get_plugin_manager(*, entry_points: bool = True, extra: tuple = ()) -> Plugi
     for module_name in DEFAULT_PLUGINS:
         module = __import__(module_name, fromlist=["_"])
         pm.register_checked(module, module_name)
-    if entry_points:
-        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
-            if ep.name in disabled or (load_only is not None and ep.name not in load_only):
-                continue
-            if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name):
-                continue
-            try:
-                plugin = ep.load()
-            except Exception as exc:
-                pm.load_errors.append(ErrorReport(plugin=ep.name, message=f"failed to import: {one_line(exc)}"))
-                continue
-            if pm.register_checked(plugin, ep.name) and ep.dist is not None:
-                pm.distributions[ep.name] = f"{ep.dist.name} {ep.dist.version}"
+    installed = list(metadata.entry_points(group=ENTRY_POINT_GROUP)) if entry_points else []
+    for ep in installed:
+        if ep.name in disabled or (load_only is not None and ep.name not in load_only):
+            continue
+        if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name):
+            continue
+        try:
+            plugin = ep.load()
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # sys.exit() at import included
+            pm.load_errors.append(ErrorReport(plugin=ep.name, message=f"failed to import: {one_line(exc)}"))
+            continue
+        if pm.register_checked(plugin, ep.name) and ep.dist is not None:
+            pm.distributions[ep.name] = f"{ep.dist.name} {ep.dist.version}"
     for name, plugin in extra:
         if name not in disabled:
             pm.register_checked(plugin, name)
+    if entry_points:
+        _unknown_names(pm, installed, extra, load_only, disabled)
     return pm
+
+
+def _unknown_names(pm: PluginManager, installed: list, extra: tuple, load_only: set[str] | None, disabled: set[str]) -> None:
+    """Record a load error for each name in the plugin switches that no plugin has."""
+    known = sorted({ep.name for ep in installed})
+    listing = f"installed: {', '.join(known)}" if known else "no plugins are installed"
+    blockable = {*DEFAULT_PLUGINS, *(name for name, _ in extra)}  # the disable list also covers these
+    for variable, names, also in (("POLICYTAG_LOAD_PLUGINS", load_only or set(), set()),
+                                  ("POLICYTAG_DISABLE_PLUGINS", disabled, blockable)):
+        for name in sorted(names - set(known) - also):
+            message = f"{variable} names {name!r}, but no plugin has that name ({listing})"
+            pm.load_errors.append(ErrorReport(plugin=name, message=message))
 
 
 @dataclass
@@ -116,7 +137,9 @@ def _collect(pm: PluginManager, hook_name: str, kind: type, registry: Registry, 
 
         try:
             impl.function(**{arg: register for arg in impl.argnames})
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # sys.exit() while registering included
             registry.errors.append(ErrorReport(plugin=plugin_name, message=one_line(exc)))
 
 

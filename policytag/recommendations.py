@@ -43,7 +43,7 @@ CUE_WORDS = {  # each cue word, and the cues (pattern, strength) that need it; m
 REPORTED = re.compile(r"\b(said|says|told|according to|argued|claimed)\b|[\"“”]")  # on lower-cased text
 ACTOR = re.compile(  # a leading discourse word ("So the United States should") is not the actor
     r"(?:^(?:(?i:so|and|but|instead|therefore|finally|first|second|third|now|today)\s+)?|[,;]\s+|\bthat\s+)"
-    r"((?:the\s+)?[A-Z][\w.’'-]*(?:[\s-]+(?:of\s+|and\s+)?[A-Z][\w.’'-]*){0,5})"
+    r"((?:the\s+)?[A-Z][\w.’'-]*+(?:[\s-]++(?:of\s+|and\s+)?[A-Z][\w.’'-]*+){0,5})"
     r"(?:\s+(?:also|therefore|now|instead|still))?\s+(?:must|should|ought|needs?|has to|have to|could|would)\b"
 )
 MIN_WORDS, MAX_WORDS = 6, 80

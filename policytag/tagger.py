@@ -5,11 +5,16 @@ classifier that asked for them, checks what comes back against the classifier's
 declared contract, and records any failure against the plugin that caused it, so one
 broken plugin never takes the others' tags down.
 
-Classifiers run one after another, each in a thread of its own with a time budget
-(``POLICYTAG_CLASSIFIER_TIMEOUT`` seconds, default 20): one that overruns is reported
-as timed out and the others' tags come back without it. A Python thread cannot be
-killed, so the overrunning call is left to finish in the background, and that
-classifier is not started again until it has.
+Every plugin call (each featurizer, each classifier, the summary hook, the
+recommendations hook) runs in a thread of its own with a time budget per batch
+(``POLICYTAG_CLASSIFIER_TIMEOUT`` seconds, default 20), one after another: one that
+overruns is reported as timed out and the others' results come back without it. A
+Python thread cannot be killed, so the overrunning call is left to finish in the
+background, and that step is not started again until it has. (Only a process can be
+killed: the bot runs its work in worker processes for that.)
+
+A plugin is foreign code, so anything it raises, ``SystemExit`` included, is caught at
+each call and reported against it; only ``KeyboardInterrupt`` goes through.
 """
 
 from __future__ import annotations
@@ -152,8 +157,7 @@ class Tagger:
                 for i, tags in zip(ok, per_doc):
                     results[i].tags[dimension] = tags
             if self.summarize:
-                for i in ok:
-                    self._add_text_analysis(documents[i], results[i])
+                self._add_text_analysis(batch, [results[i] for i in ok])
         for result in results:
             result.errors[:0] = [e for e in self.registry.errors]
         return results
@@ -164,6 +168,30 @@ class Tagger:
             source=doc.source, title=doc.title, url=doc.url, site=doc.site,
             published=doc.published, length=len(doc.text),
         )
+
+    def _call(self, step: str, owner: str, what: str, call: Callable[[], Any]) -> tuple[Any, ErrorReport | None]:
+        """``(call(), None)``, or ``(None, error)`` when the call raised, overran its budget
+        or is still busy with an earlier batch that overran. ``step`` names the call for the
+        overrun book-keeping, ``what`` for the error message ("classifier 'topic'")."""
+        with self._overdue_lock:
+            late = self._overdue.get(step)
+            if late is not None and not late.done():
+                return None, ErrorReport(plugin=owner, message=(
+                    f"{what} is still busy with an earlier batch that ran over its "
+                    f"{self.classifier_timeout:g} s budget (POLICYTAG_CLASSIFIER_TIMEOUT)"))
+            self._overdue.pop(step, None)
+        future = in_thread(f"policytag-{step}", call)
+        try:
+            return future.result(None if math.isinf(self.classifier_timeout) else self.classifier_timeout), None
+        except Overran:
+            with self._overdue_lock:
+                self._overdue[step] = future
+            return None, ErrorReport(plugin=owner, message=(
+                f"{what} timed out after {self.classifier_timeout:g} s (POLICYTAG_CLASSIFIER_TIMEOUT)"))
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # a plugin's sys.exit() is its failure, not the caller's exit
+            return None, ErrorReport(plugin=owner, message=f"{what}: {one_line(exc)}")
 
     def _classify(self, batch: Sequence[Document], results: Sequence[Result]) -> dict[str, list[list[Tag]]]:
         registry = self.registry
@@ -179,16 +207,15 @@ class Tagger:
                         plugin=registry.owner(classifier), message=f"no featurizer named {name!r} is registered"
                     )
                     continue
-                try:
-                    features[name] = featurizer.transform(batch)
-                except Exception as exc:
-                    feature_errors[name] = ErrorReport(
-                        plugin=registry.owner(featurizer), message=f"featurizer {name!r}: {one_line(exc)}"
-                    )
+                value, error = self._call(f"featurizer-{name}", registry.owner(featurizer), f"featurizer {name!r}",
+                                          lambda f=featurizer: f.transform(batch))
+                if error is None:
+                    features[name] = value
+                else:
+                    feature_errors[name] = error
 
         tagged: dict[str, list[list[Tag]]] = {}
         errors: dict[str, ErrorReport] = {}
-        budget = None if math.isinf(self.classifier_timeout) else self.classifier_timeout
         for dimension, classifier in registry.classifiers.items():
             owner = registry.owner(classifier)
             wanted = featurizer_names(classifier)
@@ -196,51 +223,63 @@ class Tagger:
             if failed:
                 errors[dimension] = failed[0]
                 continue
-            with self._overdue_lock:
-                late = self._overdue.get(dimension)
-                if late is not None and not late.done():
-                    errors[dimension] = ErrorReport(plugin=owner, message=(
-                        f"classifier {dimension!r} is still busy with an earlier batch that ran over its "
-                        f"{self.classifier_timeout:g} s budget (POLICYTAG_CLASSIFIER_TIMEOUT)"))
-                    continue
-                self._overdue.pop(dimension, None)
             given = tuple(features[name] for name in wanted) if wanted else batch
             if isinstance(classifier.featurizer, str):
                 given = given[0]
             # One classifier at a time: run side by side, they fought over the GIL and
             # took longer together than one after another.
-            future = in_thread(f"policytag-classifier-{dimension}", lambda c=classifier, g=given: c.predict_many(g, batch))
+            predicted, error = self._call(f"classifier-{dimension}", owner, f"classifier {dimension!r}",
+                                          lambda c=classifier, g=given: c.predict_many(g, batch))
+            if error is not None:
+                errors[dimension] = error
+                continue
             try:
-                predicted = future.result(budget)
                 if not isinstance(predicted, list) or len(predicted) != len(batch):
                     got = len(predicted) if isinstance(predicted, list) else type(predicted).__name__
                     raise ValueError(f"returned {got} results for {len(batch)} documents")
                 tagged[dimension] = [validate_tags(classifier, tags) for tags in predicted]
-            except Overran:
-                with self._overdue_lock:
-                    self._overdue[dimension] = future
-                errors[dimension] = ErrorReport(plugin=owner, message=(
-                    f"classifier {dimension!r} timed out after {self.classifier_timeout:g} s "
-                    f"(POLICYTAG_CLASSIFIER_TIMEOUT); its tags are left out"))
             except Exception as exc:
                 errors[dimension] = ErrorReport(plugin=owner, message=f"classifier {dimension!r}: {one_line(exc)}")
-        for dimension in registry.classifiers:
-            if dimension in errors:
-                for result in results:
-                    result.errors.append(errors[dimension])
+        # A featurizer's failure is one error, however many classifiers read it.
+        for error in {id(error): error for error in errors.values()}.values():
+            for result in results:
+                result.errors.append(error)
         return tagged
 
-    def _add_text_analysis(self, doc: Document, result: Result) -> None:
-        hook = self.pm.hook
-        try:
-            result.summary = list(hook.summarize(document=doc) or [])
-        except Exception as exc:
-            result.errors.append(ErrorReport(plugin="summarize", message=one_line(exc)))
-        try:
-            found = hook.extract_recommendations(document=doc) or []
-            result.recommendations = [r if isinstance(r, Recommendation) else Recommendation(text=str(r)) for r in found]
-        except Exception as exc:
-            result.errors.append(ErrorReport(plugin="extract_recommendations", message=one_line(exc)))
+    def _add_text_analysis(self, batch: Sequence[Document], results: Sequence[Result]) -> None:
+        """The summary and the recommendations, each hook over the whole batch within one
+        budget: on an overrun the documents it finished keep their answers, the rest get
+        the error, and the thread stops at the next document."""
+        for hook_name, field, convert in (
+            ("summarize", "summary", lambda found: list(found or [])),
+            ("extract_recommendations", "recommendations",
+             lambda found: [r if isinstance(r, Recommendation) else Recommendation(text=str(r)) for r in found or []]),
+        ):
+            hook = getattr(self.pm.hook, hook_name)
+            answers: list[tuple[Any, BaseException | None]] = []
+            stop = threading.Event()
+
+            def answer_all(hook=hook, convert=convert, answers=answers, stop=stop) -> None:
+                for doc in batch:
+                    if stop.is_set():
+                        return
+                    try:
+                        answers.append((convert(hook(document=doc)), None))
+                    except KeyboardInterrupt:
+                        raise
+                    except BaseException as exc:  # reported against the hook, document by document
+                        answers.append((None, exc))
+
+            _, overran = self._call(f"hook-{hook_name}", hook_name, hook_name, answer_all)
+            stop.set()
+            done = list(answers)
+            for index, result in enumerate(results):
+                if index >= len(done):
+                    result.errors.append(overran)
+                elif done[index][1] is not None:
+                    result.errors.append(ErrorReport(plugin=hook_name, message=one_line(done[index][1])))
+                else:
+                    setattr(result, field, done[index][0])
 
 
 def tag(text: str | Document) -> Result:

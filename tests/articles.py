@@ -177,3 +177,45 @@ def make_pdf(lines: list[str] = PDF_LINES, title: str = PDF_TITLE, author: str =
 PASTED_TEXT = "\n\n".join(["Follow us on social", "Analysis | Asia-Pacific", TITLE, *PARAGRAPHS,
                            "Keep reading", "Sahel juntas are rewriting the region's security map",
                            "Subscribe to our newsletter"]) + "\n"
+
+
+def _pdf_file(objects: list[bytes], root: int = 1) -> bytes:
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref)
+    return bytes(out)
+
+
+def _stream(data: bytes, extra: bytes = b"") -> bytes:
+    packed = zlib.compress(data, 9)
+    return b"<< /Length %d /Filter /FlateDecode %s>>\nstream\n" % (len(packed), extra) + packed + b"\nendstream"
+
+
+def pdf_bomb(pages: int = 200, content_bytes: int = 1 << 20, form_calls: int = 0) -> bytes:
+    """A PDF whose ``pages`` pages all show one content stream of ``content_bytes`` of text
+    operators (the probe's: 200 pages, 1 MB, about 35 KB on disk). With ``form_calls``,
+    the shared stream instead draws one such form XObject that many times."""
+    text = b"BT /F1 11 Tf 72 720 Td " + b"(Sanctions on Russia were widened in Brussels.) Tj T* " * (content_bytes // 55) + b"ET"
+    font = b"<< /Font << /F1 3 0 R >> >>"
+    if form_calls:
+        content = _stream(b"/Fm1 Do\n" * form_calls)
+        form = _stream(text, b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources " + font + b" ")
+        resources = b"<< /Font << /F1 3 0 R >> /XObject << /Fm1 %d 0 R >> >>" % (5 + pages)
+    else:
+        content, form, resources = _stream(text), None, font
+    kids = " ".join(f"{5 + i} 0 R" for i in range(pages)).encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        content,
+        *[b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources " + resources + b" /Contents 4 0 R >>"] * pages,
+        *([form] if form else []),
+    ]
+    return _pdf_file(objects)

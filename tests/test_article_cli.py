@@ -27,6 +27,8 @@ def site():
         "/page.html": Response(body=article_html().encode()),
         "/missing.html": Response(status=404, body=b"<p>no such page</p>"),
         "/report.pdf": Response(body=make_pdf(), content_type="application/pdf"),
+        "/broken.pdf": Response(body=make_pdf()[:-40], content_type="application/pdf"),
+        "/bad-redirect": Response(status=302, headers={"Location": "http:x"}, content_type=None),
     }
     with RecordingServer(routes) as server:
         yield server
@@ -84,3 +86,33 @@ def test_batch_with_url_lines_keeps_going_past_failures(site, tmp_path):
     assert report["title"] == PDF_TITLE and report["tags"]["region"][0]["label"] == "africa"
     assert pasted["tags"] and pasted["errors"] == []
     assert site.paths() == ["/page.html", "/missing.html", "/report.pdf"]
+
+
+def test_a_broken_pdf_by_url_is_one_line_without_pypdfs_warnings(site):
+    url = site.url("/broken.pdf")
+    done = run_cli("tag", url, env=ALLOW)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.splitlines() == [f"policytag: {url}: the PDF could not be read: Stream has ended unexpectedly"]
+
+
+def test_a_local_pdf_is_tagged_like_a_fetched_one(tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(make_pdf())
+    done = run_cli("tag", str(path), "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (result["source"], result["title"]) == ("report.pdf", PDF_TITLE)
+    assert result["tags"]["region"][0]["label"] == "africa" and result["errors"] == []
+
+
+def test_a_redirect_to_a_malformed_url_is_that_links_error(site, tmp_path):
+    """httpx.InvalidURL, which is not an httpx.HTTPError, used to escape fetch and end a
+    batch with a traceback."""
+    source = tmp_path / "links.jsonl"
+    source.write_text("".join(json.dumps(line) + "\n" for line in [
+        {"id": "bad", "url": site.url("/bad-redirect")}, {"id": "next", "text": PARAGRAPHS[2]}]))
+    done = run_cli("batch", str(source), env=ALLOW)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    bad, after = [json.loads(line) for line in done.stdout.splitlines()]
+    assert bad["errors"][0]["message"].startswith("the page redirects to a malformed URL (InvalidURL: ")
+    assert after["tags"]["region"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
 
 from .conftest import REPO, SAMPLE_ARTICLE, run_cli
 
@@ -107,5 +109,104 @@ def test_evaluate_on_a_labelled_file_writes_a_report(tmp_path):
     done = run_cli("evaluate", str(REPO / "seeds" / "dev"), "--report", str(report))
     assert done.returncode == 0, done.stderr
     assert "== region" in done.stdout and "micro-F1" in done.stdout and "confusion" in done.stdout
+    assert done.stderr == f"policytag: tagging the 140 labelled passages in {REPO / 'seeds' / 'dev'}\n"
     html = (report / "index.html").read_text()
     assert "confusion-stance.png" in html and (report / "confusion-stance.png").stat().st_size > 1000
+
+
+def test_the_report_explains_itself_and_names_the_models_and_date(tmp_path):
+    """Readable without the README: definitions, why support and the matrix differ,
+    which models (their version is the hash of the seeds they were trained on) and when."""
+    from policytag.report import write_report
+    from policytag.evaluation import score_dimension
+
+    gold = [["diplomacy", "trade-economy"], ["trade-economy"], ["military", "diplomacy"]]
+    predicted = [["diplomacy"], ["diplomacy"], ["military"]]
+    score = score_dimension("topic", gold, predicted)
+    index = write_report(tmp_path, "a title", {"topic": score}, {"model version (seeds sha256)": "abc123"})
+    html = index.read_text()
+    for term in ("precision", "recall", "F1", "support", "micro-F1", "macro-F1", "top-1 accuracy", "confusion matrix"):
+        assert f"<dt>{term}</dt>" in html
+    assert "counts <em>every</em> gold label" in html and "<em>first labels only</em>" in html
+    assert "<th>model version (seeds sha256)</th><td>abc123</td>" in html
+    assert re.search(r"<th>evaluated</th><td>\d{4}-\d\d-\d\d \d\d:\d\d UTC</td>", html)
+    # diplomacy: support 2 (every gold label) but one passage has it first: its matrix row holds 1.
+    assert "<tr><td>diplomacy</td><td>0.500</td><td>0.500</td><td>0.500</td><td>2</td><td>1</td></tr>" in html
+
+
+def test_evaluate_and_train_name_a_missing_path_in_one_line():
+    for args in (("evaluate", "/nonexistent"), ("train", "--seeds", "/nonexistent")):
+        done = run_cli(*args)
+        assert (done.returncode, done.stderr) == (2, "policytag: /nonexistent: no such file or folder\n"), args
+
+
+def test_a_link_of_another_scheme_is_refused_and_a_missing_file_named_once():
+    done = run_cli("tag", "ftp://x/y", "file:///etc/passwd", "nosuchfile.txt")
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "policytag: ftp://x/y: refused: only http and https links can be fetched, not ftp",
+        "policytag: file:///etc/passwd: refused: only http and https links can be fetched, not file",
+        "policytag: nosuchfile.txt: no such file",
+    ]
+
+
+def test_a_plugin_switch_naming_no_plugin_is_warned():
+    done = run_cli("tag", "-", input=TEXT, env={"POLICYTAG_LOAD_PLUGINS": "features,region,nosuch"})
+    assert done.returncode == 0 and "  region   " in done.stdout and "nosuch" not in done.stdout
+    assert done.stderr.splitlines() == ["policytag: warning: nosuch: POLICYTAG_LOAD_PLUGINS names 'nosuch', but no "
+                                        "plugin has that name (installed: features, region, stance, topic)"]
+    nothing = run_cli("tag", "-", input=TEXT, env={"POLICYTAG_LOAD_PLUGINS": "nosuch"})
+    assert nothing.returncode == 1 and nothing.stdout == ""
+    assert nothing.stderr.splitlines()[1:] == ["policytag: standard input: no tags: no classifier is loaded"]
+
+
+def test_a_missing_models_folder_is_reported_once_and_fails(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT)
+    env = {"POLICYTAG_MODELS": str(tmp_path / "missing")}
+    done = run_cli("tag", str(tmp_path / "a.txt"), env=env)
+    assert done.returncode == 1 and done.stdout == ""
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"policytag: {tmp_path / 'a.txt'}: no tags: ") and f"no manifest.json in {tmp_path / 'missing'}" in line
+    as_json = run_cli("tag", str(tmp_path / "a.txt"), "--json", env=env)
+    assert as_json.returncode == 1 and len(json.loads(as_json.stdout)["errors"]) == 1
+
+
+def test_text_too_short_to_tag_is_refused_as_a_page_would_be():
+    done = run_cli("tag", "-", input="hello\n")
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr == "policytag: standard input: too short to tag: 1 word, and policytag needs at least 10\n"
+    enough = run_cli("tag", "-", input="Kenya sent police officers to Haiti despite a court challenge.")
+    assert enough.returncode == 0 and "  region   " in enough.stdout
+
+
+def test_train_without_out_writes_to_the_users_data_folder_not_the_package(tmp_path):
+    shipped = (REPO / "models" / "manifest.json").read_bytes()
+    done = run_cli("train", env={"XDG_DATA_HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "policytag" / "models"
+    assert json.loads((out / "manifest.json").read_text())["artifacts"]
+    assert (REPO / "models" / "manifest.json").read_bytes() == shipped
+    assert f"models written to {out}" in done.stdout and f"POLICYTAG_MODELS={out} policytag tag" in done.stdout
+    assert done.stderr.startswith("policytag: training on 593 passages from ")
+
+
+def test_help_lists_every_command_and_option_with_help_and_no_markup():
+    from policytag.cli import build_parser
+
+    top = run_cli("--help")
+    assert top.returncode == 0 and "``" not in top.stdout and "`" not in top.stdout
+    commands = build_parser()._subparsers._group_actions[0].choices
+    assert set(commands) == {"tag", "batch", "train", "evaluate", "plugins", "bot", "feedback"}
+    for name in commands:
+        assert re.search(rf"^    {name} +\w", top.stdout, re.MULTILINE), name
+
+    def undocumented(parser, path):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    yield from undocumented(child, f"{path} {name}")
+            elif not action.help or action.help == argparse.SUPPRESS:
+                yield f"{path}: {action.dest}"
+
+    assert list(undocumented(build_parser(), "policytag")) == []
+    assert run_cli("--version").stdout == "policytag 0.1.0\n"

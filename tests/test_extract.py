@@ -1,19 +1,27 @@
 """Extraction: the article and its metadata out of HTML, PDF and plain text, without
-the page around it; and ``fetch_article`` putting fetching and extraction together."""
+the page around it, within bounds a hostile PDF cannot escape; and ``fetch_article``
+putting fetching and extraction together."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+
 import pytest
 
+from policytag import extract as extract_module
 from policytag.article import fetch_article
 from policytag.errors import ExtractionError
 from policytag.extract import extract
 from policytag.fetch import Page
+from policytag.sources import read_file
 
 from .articles import (
     AUTHOR, EMPTY_PAGE, NOISE, PARAGRAPHS, PASTED_TEXT, PDF_AUTHOR, PDF_LINES, PDF_TITLE, PUBLISHED, SITE, TITLE,
-    article_html, make_pdf,
+    article_html, make_pdf, pdf_bomb,
 )
+from .conftest import REPO
 from .servers import RecordingServer, Response, loopback_only, redirect
 
 URL = "https://meridian.example/asia/coast-guard"
@@ -104,3 +112,43 @@ def test_fetch_article_names_the_host_as_site_for_a_pdf(monkeypatch):
         document = fetch_article(server.url("/report.pdf"))
     assert (document.title, document.site, document.published) == (PDF_TITLE, "127.0.0.1", "2024-02-05")
     assert PDF_LINES[1] in document.text
+
+
+def test_a_pdf_bomb_is_refused_quickly_in_one_line():
+    """200 pages sharing one 1 MB content stream, 35 KB on disk: minutes of pypdf unbounded.
+    Run in a subprocess so that a regression fails at the timeout instead of hanging."""
+    program = ("import sys, time; from tests.articles import pdf_bomb; from policytag.extract import extract; "
+               "from policytag.fetch import Page; data = pdf_bomb(); assert len(data) < 40_000\n"
+               "started = time.monotonic()\n"
+               "try: extract(Page('https://x.example/r.pdf', 'pdf', 'application/pdf', None, data))\n"
+               "except Exception as exc: print(type(exc).__name__, exc, sep='|'); print(time.monotonic() - started)")
+    try:
+        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=REPO, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("extracting the PDF bomb did not stop within 60 s")
+    kind, message, took = done.stdout.replace("\n", "|").split("|")[:3]
+    assert (kind, message) == ("ExtractionError", "the PDF's pages hold more than 16 MB of content; refused unread")
+    assert float(took) < 5 and done.stderr == ""
+
+
+def test_a_pdf_with_too_many_pages_is_refused():
+    with pytest.raises(ExtractionError, match="^the PDF has 1,001 pages; policytag reads at most 1,000$"):
+        extract(Page(URL, "pdf", "application/pdf", None, pdf_bomb(pages=1001, content_bytes=100)))
+
+
+def test_pdf_reading_stops_at_its_time_budget(monkeypatch):
+    """One small page drawing a 20 KB form 2,000 times: little content, much work."""
+    monkeypatch.setattr(extract_module, "MAX_PDF_SECONDS", 0.5)
+    started = time.monotonic()
+    with pytest.raises(ExtractionError, match=r"^reading the PDF took longer than 0.5 s; gave up$"):
+        extract(Page(URL, "pdf", "application/pdf", None, pdf_bomb(pages=1, content_bytes=20_000, form_calls=2000)))
+    assert time.monotonic() - started < 10
+
+
+def test_a_local_pdf_is_read_like_a_fetched_one(tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(make_pdf())
+    document = read_file(str(path))
+    assert (document.title, document.author, document.published) == (PDF_TITLE, PDF_AUTHOR, "2024-02-05")
+    assert document.source == "report.pdf"
+    assert PDF_LINES[1] in document.text and document.extracted

@@ -96,3 +96,14 @@ def test_disable_list_covers_extra_plugins_load_list_only_entry_points(monkeypat
     pm = get_plugin_manager(extra=(("dummy", plugin),))
     present = pm.get_plugin("dummy") is not None
     assert present is (variable == "POLICYTAG_LOAD_PLUGINS")
+
+
+def test_a_switch_naming_no_plugin_is_a_load_error(monkeypatch):
+    monkeypatch.setenv("POLICYTAG_LOAD_PLUGINS", "features,regoin")
+    monkeypatch.setenv("POLICYTAG_DISABLE_PLUGINS", "topik,policytag.default_text")
+    pm = get_plugin_manager()
+    assert entry_point_names(pm) == {"features"}
+    blamed = {e.plugin: e.message for e in pm.load_errors}
+    assert set(blamed) == {"regoin", "topik"}
+    assert blamed["regoin"].startswith("POLICYTAG_LOAD_PLUGINS names 'regoin', but no plugin has that name (installed: ")
+    assert "region" in blamed["regoin"] and blamed["topik"].startswith("POLICYTAG_DISABLE_PLUGINS names 'topik'")

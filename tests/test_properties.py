@@ -121,7 +121,7 @@ def test_any_bytes_as_a_file_are_read_or_refused_in_one_line(tagger, tmp_path, d
         one_line_error(exc)
     else:
         check_result(result, tagger)
-        assert document.text == decode_text(data, "x")
+        assert document.text == decode_text(data)
 
 
 JSON = st.recursive(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import sys
 import threading
 import warnings
 from importlib import metadata
@@ -153,7 +154,7 @@ def test_a_clean_page_still_extracts():
 
 CLI_FILES = [  # (name, bytes, the one-line error, or None for success)
     ("binary file", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 100, "looks like a binary file"),
-    ("invalid UTF-8", "Talks in Geneva resumed. ".encode() * 10 + b"\xff\xfe\xfa", "is not UTF-8 text (bad byte at offset 250)"),
+    ("invalid UTF-8", "Talks in Geneva resumed. ".encode() * 10 + b"\xff\xfe\xfa", "not UTF-8 text (bad byte at offset 250)"),
     ("NUL bytes after 8 KB", b"Talks in Geneva resumed. " * 400 + b"\x00\x00", "NUL bytes"),
     ("empty file", b"", "empty text"),
     ("whitespace-only file", b"  \n\n\t  \n", "empty text"),
@@ -185,12 +186,25 @@ def test_cli_missing_file_directory_and_bad_settings(tmp_path, capsys, monkeypat
     assert cli(["tag", str(tmp_path / "nope.txt")]) == 1
     assert cli(["tag", str(tmp_path)]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err == [f"policytag: {tmp_path / 'nope.txt'}: {tmp_path / 'nope.txt'}: no such file",
-                   f"policytag: {tmp_path}: {tmp_path} is a directory, not a file"]
+    assert err == [f"policytag: {tmp_path / 'nope.txt'}: no such file",  # the name once
+                   f"policytag: {tmp_path}: a directory, not a file"]
     monkeypatch.setenv("POLICYTAG_CLASSIFIER_TIMEOUT", "soon")
     (tmp_path / "a.txt").write_text(TEXT)
     assert cli(["tag", str(tmp_path / "a.txt")]) == 2
     assert capsys.readouterr().err == "policytag: POLICYTAG_CLASSIFIER_TIMEOUT must be a positive number of seconds, not 'soon'\n"
+
+
+def test_an_unexpected_exception_is_one_line_too(capsys, monkeypatch):
+    import policytag.sources
+
+    def broken(source):
+        raise RuntimeError("a bug\nwith a second line")
+
+    monkeypatch.setattr(policytag.sources, "read_source", broken)
+    assert cli(["tag", "anything.txt"]) == 1
+    assert capsys.readouterr().err == "policytag: unexpected error: RuntimeError: a bug (--debug shows the traceback)\n"
+    with pytest.raises(RuntimeError):
+        cli(["--debug", "tag", "anything.txt"])
 
 
 # -- hostile inputs: batch ----------------------------------------------------------
@@ -225,6 +239,30 @@ def test_batch_line_with_ten_thousand_urls_fetches_nothing(tagger, no_network):
     assert "contains spaces" in results[1]["errors"][0]["message"]
     assert results[2]["tags"]  # a text full of links is still a text
     assert no_network == []  # no name was looked up, so nothing was fetched
+
+
+def test_any_exception_on_one_line_becomes_that_lines_error(tagger, monkeypatch):
+    """Not only policytag's own errors: a library's or a bug's, in fetching or in tagging."""
+    FIGURES["hostile_inputs"] += 2
+    import policytag.article
+
+    def explode(url):
+        raise RuntimeError("a bug in a library")
+
+    class Fragile:  # tagging any batch holding the poisoned text raises
+        def tag_many(self, documents):
+            if any("poison" in d.text for d in documents):
+                raise RuntimeError("poisoned")
+            return tagger.tag_many(documents)
+
+    monkeypatch.setattr(policytag.article, "fetch_article", explode)
+    lines = [json.dumps({"id": "url", "url": "https://news.example/a"}), json.dumps({"id": "before", "text": TEXT}),
+             json.dumps({"id": "poison", "text": TEXT + " poison"}), json.dumps({"id": "after", "text": TEXT})]
+    results = [json.loads(r.model_dump_json()) for r in tag_lines(lines, Fragile())]
+    assert [r["id"] for r in results] == ["url", "before", "poison", "after"]
+    assert results[0]["errors"] == [{"plugin": "policytag", "message": "unexpected error: RuntimeError: a bug in a library"}]
+    assert results[2]["errors"] == [{"plugin": "policytag", "message": "unexpected error: RuntimeError: poisoned"}]
+    assert results[1]["tags"]["region"] and results[3]["tags"]["region"] and not results[1]["errors"]
 
 
 def test_batch_with_binary_and_invalid_utf8_lines(tmp_path):
@@ -291,6 +329,25 @@ class BrokenFeaturizer(Featurizer):
         raise MemoryError("featurizer ran out of memory")
 
 
+class SlowFeaturizer(Featurizer):
+    name = "slow-features"
+
+    def transform(self, documents):
+        RELEASE.wait(60)
+        return documents
+
+
+class ExitingFeaturizer(Featurizer):
+    name = "exiting-features"
+
+    def transform(self, documents):
+        sys.exit(5)
+
+
+def reads(featurizer: str, name: str) -> Simple:
+    return type("Reads", (Simple,), {"featurizer": featurizer})(name, lambda d: [[Tag(label="yes", score=1.0)] for _ in d])
+
+
 FAULTS = {  # plugin name -> (plugin, what the error must say)
     "raises": (plugin(register_classifiers=lambda register: register(Simple("raises", lambda d: 1 / 0))), "ZeroDivisionError"),
     "wrong-count": (plugin(register_classifiers=lambda register: register(Simple("wrong_count", lambda d: [[Tag(label="yes", score=1.0)]] * (len(d) + 1)))),
@@ -305,6 +362,16 @@ FAULTS = {  # plugin name -> (plugin, what the error must say)
                               register_classifiers=lambda register: register(type("Uses", (Simple,), {"featurizer": "broken-features"})("uses_broken"))),
                        "MemoryError: featurizer ran out of memory"),
     "raises-on-register": (plugin(register_classifiers=lambda register: [][1]), "IndexError"),
+    # sys.exit() from a plugin is its failure, not the host's exit.
+    "exits-in-predict": (plugin(register_classifiers=lambda register: register(Simple("exits", lambda d: sys.exit(3)))),
+                         "classifier 'exits': SystemExit: 3"),
+    "exits-on-register": (plugin(register_classifiers=lambda register: sys.exit(4)), "SystemExit: 4"),
+    "exits-in-featurizer": (plugin(register_featurizers=lambda register: register(ExitingFeaturizer()),
+                                   register_classifiers=lambda register: register(reads("exiting-features", "reads_exiting"))),
+                            "featurizer 'exiting-features': SystemExit: 5"),
+    "slow-featurizer": (plugin(register_featurizers=lambda register: register(SlowFeaturizer()),
+                               register_classifiers=lambda register: register(reads("slow-features", "reads_slow"))),
+                        "featurizer 'slow-features' timed out after 0.5 s"),
 }
 
 
@@ -312,6 +379,7 @@ FAULTS = {  # plugin name -> (plugin, what the error must say)
 def import_failures(monkeypatch, tmp_path):
     """Two entry points that cannot be imported: a missing module, and one that raises at import."""
     (tmp_path / "policytag_explodes.py").write_text("raise RuntimeError('this plugin needs a GPU')\n")
+    (tmp_path / "policytag_quits.py").write_text("import sys\nsys.exit(2)\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     real = metadata.entry_points
 
@@ -319,11 +387,13 @@ def import_failures(monkeypatch, tmp_path):
         found = list(real(group=group, **kw))
         if group == "policytag":
             found += [metadata.EntryPoint("missing", "policytag_no_such_module", "policytag"),
-                      metadata.EntryPoint("explodes", "policytag_explodes", "policytag")]
+                      metadata.EntryPoint("explodes", "policytag_explodes", "policytag"),
+                      metadata.EntryPoint("quits", "policytag_quits", "policytag")]
         return found
 
     monkeypatch.setattr(metadata, "entry_points", with_broken)
-    return {"missing": "No module named 'policytag_no_such_module'", "explodes": "RuntimeError: this plugin needs a GPU"}
+    return {"missing": "No module named 'policytag_no_such_module'", "explodes": "RuntimeError: this plugin needs a GPU",
+            "quits": "failed to import: SystemExit: 2"}
 
 
 @pytest.mark.parametrize("fault", list(FAULTS), ids=list(FAULTS))
@@ -361,7 +431,8 @@ def test_every_fault_at_once_including_plugins_that_fail_to_import(import_failur
     assert set(blamed) == set(expected)
     for name, says in expected.items():
         assert says in blamed[name], (name, blamed[name])
-    assert "still busy with an earlier batch" in {e.plugin: e.message for e in again.errors}["slow"]
+    busy = {e.plugin: e.message for e in again.errors}
+    assert "still busy with an earlier batch" in busy["slow"] and "still busy" in busy["slow-featurizer"]
     assert DIMENSIONS <= set(again.tags)
     assert_valid(result)
 
@@ -373,7 +444,7 @@ def test_the_slow_classifier_runs_again_once_it_has_finished():
     [first] = tagger.tag_many([TEXT])
     assert "timed out" in first.errors[0].message
     RELEASE.set()
-    tagger._overdue["slow"].result(timeout=10)
+    tagger._overdue["classifier-slow"].result(timeout=10)
     [later] = tagger.tag_many([TEXT])
     assert later.errors == [] and later.primary("slow") == "yes"
 
@@ -384,6 +455,32 @@ def test_a_summariser_and_recommender_that_raise_are_reported():
     [result] = Tagger(get_plugin_manager(extra=(("bad-text", bad),))).tag_many([TEXT])
     assert DIMENSIONS <= set(result.tags)
     assert {e.plugin for e in result.errors} == {"summarize", "extract_recommendations"}
+
+
+def test_text_hooks_that_exit_or_overrun_are_reported_and_the_rest_stands():
+    FIGURES["plugin_faults"] += 2
+    RELEASE.clear()
+
+    def summarize(document):
+        if "slow" in document.text:
+            RELEASE.wait(60)
+        return ["A summary from the plugin."]
+
+    slow = plugin(summarize=summarize, extract_recommendations=lambda document: sys.exit(6))
+    tagger = Tagger(get_plugin_manager(extra=(("slow-text", slow),)), classifier_timeout=0.5)
+    try:
+        first, stuck, after = tagger.tag_many([TEXT, TEXT + " This one is slow.", TEXT + " Later."])
+        [busy] = tagger.tag_many([TEXT])
+    finally:
+        RELEASE.set()
+    for result in (first, stuck, after, busy):
+        assert DIMENSIONS <= set(result.tags) and result.primary("region") == "middle-east"
+        assert {e.plugin: e.message for e in result.errors}["extract_recommendations"] == "SystemExit: 6"
+    assert first.summary == ["A summary from the plugin."]  # finished before the overrun: kept
+    for result in (stuck, after):
+        assert result.summary == []
+        assert {e.plugin: e.message for e in result.errors}["summarize"] == "summarize timed out after 0.5 s (POLICYTAG_CLASSIFIER_TIMEOUT)"
+    assert "summarize is still busy with an earlier batch" in {e.plugin: e.message for e in busy.errors}["summarize"]
 
 
 # -- model faults -------------------------------------------------------------------
@@ -474,3 +571,35 @@ def test_a_broken_model_is_a_model_error_from_the_store(models):
         ModelStore(models).load("stance")
 
 
+
+
+class Planted:
+    """A pickle that, when loaded, creates the file it names: proof that its code ran."""
+
+    def __init__(self, marker: Path):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_a_model_file_swapped_after_its_hash_was_checked_is_never_unpickled(models, tmp_path, monkeypatch):
+    """The attacker wins the race every time: the file is replaced just before unpickling."""
+    FIGURES["model_faults"] += 1
+    import joblib
+
+    from policytag.modelstore import ModelStore
+
+    marker = tmp_path / "planted-code-ran"
+    planted = tmp_path / "planted.joblib"
+    joblib.dump(Planted(marker), planted, compress=3)
+    real_load = joblib.load
+
+    def swapped_first(source, *args, **kwargs):
+        shutil.copyfile(planted, models / "stance.joblib")
+        return real_load(source, *args, **kwargs)
+
+    monkeypatch.setattr(joblib, "load", swapped_first)
+    loaded = ModelStore(models).load("stance")
+    assert not marker.exists()
+    assert isinstance(loaded, dict) and loaded  # the checked bytes, not the planted ones

@@ -93,6 +93,7 @@ def serve(settings: Settings, mode: str, host: str, port: int) -> None:
         log.info("stopping: finishing queued replies")
     finally:
         services.jobs.shutdown(wait=True)
+        services.store.release()
 
 
 def main(*, http: bool = False, console: bool = False, host: str = "127.0.0.1", port: int = 3000) -> int:

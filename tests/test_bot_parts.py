@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -133,6 +134,46 @@ def test_claims_are_first_come_and_survive_reopening(tmp_path):
     assert storage.Store(path).claim("event:Ev1")
     assert not storage.Store(path).claim("event:Ev1")
     assert storage.Store(path).claim("post:C1:1.0")
+
+
+def test_a_live_owners_claim_is_never_taken_over_and_an_expired_one_is(tmp_path, monkeypatch):
+    path = tmp_path / "bot.sqlite3"
+    first, second = storage.Store(path, owner="run-a"), storage.Store(path, owner="run-b")
+    assert first.claim("post:C1:1.0")
+    assert not second.claim("post:C1:1.0")  # run-a holds its lease: it is still answering
+    first.claim("post:C1:2.0")
+    first.finish("post:C1:2.0")
+    now = storage.time.time()
+    monkeypatch.setattr(storage.time, "time", lambda: now + storage.LEASE + 1)  # run-a stopped renewing: it died
+    assert storage.Store(path, owner="run-c").claim("post:C1:1.0")
+    assert not storage.Store(path, owner="run-d").claim("post:C1:2.0")  # its reply went out: never again
+
+
+def test_a_lease_is_renewed_while_its_run_lives_and_released_when_it_stops(tmp_path, monkeypatch):
+    monkeypatch.setattr(storage, "RENEW_EVERY", 0.05)
+    path = tmp_path / "bot.sqlite3"
+    live = storage.Store(path, owner="run-a")
+    assert live.claim("post:C1:1.0")
+
+    def lease() -> float:
+        with sqlite3.connect(path) as db:
+            return db.execute("SELECT lease FROM runs WHERE run = 'run-a'").fetchone()[0]
+
+    taken = lease()
+    deadline = storage.time.monotonic() + 10
+    while lease() == taken and storage.time.monotonic() < deadline:
+        storage.time.sleep(0.05)
+    assert lease() > taken
+    live.release()
+    assert storage.Store(path, owner="run-b").claim("post:C1:1.0")  # no need to wait for the lease to run out
+
+
+def test_a_claim_made_done_is_never_taken_over(tmp_path, monkeypatch):
+    path = tmp_path / "bot.sqlite3"
+    assert storage.Store(path, owner="run-a").claim("request:v0=abc", done=True)
+    now = storage.time.time()
+    monkeypatch.setattr(storage.time, "time", lambda: now + storage.LEASE + 1)
+    assert not storage.Store(path, owner="run-b").claim("request:v0=abc")
 
 
 def test_cached_results_expire_after_the_ttl(tmp_path, monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from .answer import Item
-from .blocks import reply_blocks, reply_text
+from .blocks import escape, reply_blocks, reply_text
 from .messages import Request
 from .services import Services
 
@@ -50,4 +50,4 @@ def where(body: dict) -> tuple[str | None, str | None]:
 def tell_privately(client: WebClient, *, channel: str | None, user: str, thread_ts: str | None, text: str) -> None:
     """A note only the person who gave feedback sees, where they gave it."""
     if channel:
-        client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=text)
+        client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=escape(text))

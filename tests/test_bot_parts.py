@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pytest
 
 from policytag.bot import storage
 from policytag.bot.answer import Item, fetch_error
-from policytag.bot.blocks import FIX, RIGHT, SECTION_LIMIT, fix_tags_view, reply_blocks, reply_text
+from policytag.bot.blocks import FIX, RIGHT, SECTION_LIMIT, fix_tags_view, private_reply_blocks, reply_blocks, reply_text
 from policytag.bot.config import BotSetupError, Settings
 from policytag.bot.console import blocks_as_text, messages
 from policytag.bot.messages import MAX_LINKS, find_links, from_person, plain_text, what_to_tag
@@ -100,8 +101,36 @@ def test_errors_are_one_line_and_results_are_separated_by_dividers():
     assert blocks[1] == {"type": "divider"}
     assert reply_text(items).splitlines() == [
         "https://x.example/gone: couldn't fetch that page: 404 Not Found",
-        "Tokyo & Manila <drills>: region asia-pacific, global; topics alliances, military; stance hawkish",
+        "Tokyo &amp; Manila &lt;drills&gt;: region asia-pacific, global; topics alliances, military; stance hawkish",
     ]
+
+
+MENTIONS = ("<!channel>", "<!here>", "<!everyone>", "<@U0ADMIN>", "<#C0SECRET|secret>", "<!subteam^S0TEAM>")
+MARKUP = re.compile(r"<[!@#]")
+
+
+def hostile(text: str) -> str:
+    return f"{text} " + " ".join(MENTIONS) + " & <https://evil.example|click>"
+
+
+def test_nothing_a_result_says_can_mention_anyone_or_start_markup():
+    tagged = Result(
+        title=hostile("<!channel> Read this now"), url="https://example.org/a?b=1|<!here>", site=hostile("site"),
+        tags={"region": [Tag(label=hostile("label"), score=0.9)], "topic": [], "stance": []},
+        summary=[hostile("summary")], recommendations=[Recommendation(text=hostile("rec"), actor=hostile("actor"))],
+        errors=[{"plugin": hostile("plugin"), "message": hostile("message")}],
+    )
+    not_a_link = tagged.model_copy(update={"url": "!here"})
+    items = [Item(source=hostile("source"), key="k1", result=tagged, note=hostile("note")),
+             Item(source=hostile("source"), key="k2", result=not_a_link),
+             Item(source=hostile("source"), error=hostile("error"))]
+    rendered = json.dumps([reply_blocks(items), private_reply_blocks(items), reply_text(items),
+                           fix_tags_view("k1", tagged, channel="C1", thread_ts="1.0")], ensure_ascii=False)
+    assert not MARKUP.search(rendered), MARKUP.search(rendered)
+    assert "&lt;!channel&gt; Read this now" in reply_text(items) and "&amp;" in rendered
+    [heading] = [b["text"]["text"] for b in reply_blocks(items)[:1]]
+    assert heading.startswith("*<https://example.org/a?b=1%7C&lt;!here&gt;|&lt;!channel&gt; Read this now ")
+    assert reply_blocks(items[1:2])[0]["text"]["text"].startswith("*&lt;!channel&gt;")  # no link for a non-http address
 
 
 def test_long_summaries_are_clipped_to_what_slack_accepts():

@@ -13,7 +13,6 @@ import sys
 from .config import BotSetupError, Settings
 
 HTTP_THREADS = 8
-PATH = "/slack/events"
 
 
 def choose_mode(settings: Settings, *, http: bool, console: bool) -> str:
@@ -75,11 +74,10 @@ def serve(settings: Settings, mode: str, host: str, port: int) -> None:
     stop_on_sigterm()
     try:
         if mode == "http":
-            from slack_bolt.adapter.wsgi import SlackRequestHandler
-            from waitress import create_server
+            from .http import PATH, make_server
 
             try:
-                server = create_server(SlackRequestHandler(app, path=PATH), host=host, port=port, threads=HTTP_THREADS)
+                server = make_server(app, settings.signing_secret, host=host, port=port, threads=HTTP_THREADS)
             except OSError as exc:
                 raise BotSetupError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
             print(f"policytag bot listening on http://{host}:{server.effective_port}{PATH}", flush=True)

@@ -71,13 +71,14 @@ def test_long_text_is_tagged_short_text_is_not_and_mentions_are_dropped():
     {"subtype": "thread_broadcast", "user": "U1", "text": "x"},
     {"subtype": "channel_join", "user": "U1", "text": "x"},
     {"text": "no user"},
+    {"user": "U1", "text": "no channel or time"},
 ])
 def test_only_new_posts_by_people_are_answered(event):
     assert not from_person(event)
 
 
 def test_a_persons_post_in_a_thread_is_answered():
-    assert from_person({"user": "U1", "text": "x", "thread_ts": "1.0", "ts": "2.0"})
+    assert from_person({"user": "U1", "text": "x", "channel": "C1", "thread_ts": "1.0", "ts": "2.0"})
 
 
 # --- Block Kit ---------------------------------------------------------------------

@@ -183,6 +183,34 @@ def test_the_log_has_no_traceback_after_all_that(bot):
     assert "Traceback" not in bot.logs.read_text()
 
 
+def test_a_replayed_slash_command_or_click_is_acted_on_once(bot, slack, articles):
+    sent_at = int(time.time())
+    command = Sender(bot.sender.url, SECRET)
+    body = ("token=t&team_id=T0TESTTEAM&channel_id=C0REPLAY&user_id=U0PERSON&command=%2Fpolicytag"
+            f"&text={articles.url('/asia.html?replay')}&response_url=&trigger_id=1.2.3").encode()
+    answers = [command.post(body, "application/x-www-form-urlencoded", timestamp=sent_at) for _ in range(3)]
+    assert [a.status for a in answers] == [200, 200, 200]
+    assert answers[0].json()["text"] == "Tagging 1 link…" and answers[1].body == answers[2].body == b""
+    slack.wait_for("chat.postMessage", where=lambda c: c.params.get("channel") == "C0REPLAY")
+    time.sleep(QUIET)
+    assert len([c for c in slack.calls_to("chat.postMessage") if c.params.get("channel") == "C0REPLAY"]) == 1
+
+    event = message(f"<{articles.url('/asia.html?click')}>")
+    bot.sender.event(event, event_id="Ev-click-replay")
+    [reply] = replies_to(slack, event["ts"])
+    key = next(b for b in reply.params["blocks"] if b["type"] == "actions")["elements"][0]["value"]
+    from urllib.parse import urlencode
+
+    click = urlencode({"payload": json.dumps(feedback_click("feedback_right", key, "1700000099.000009", event["ts"]))}).encode()
+    for _ in range(3):
+        assert bot.sender.post(click, "application/x-www-form-urlencoded", timestamp=sent_at).status == 200
+    slack.wait_for("chat.postEphemeral", where=lambda c: c.params.get("thread_ts") == event["ts"])
+    time.sleep(QUIET)
+    assert len([c for c in slack.calls_to("chat.postEphemeral") if c.params.get("thread_ts") == event["ts"]]) == 1
+    with sqlite3.connect(bot.env["POLICYTAG_DB"]) as db:
+        assert db.execute("SELECT count(*) FROM feedback WHERE result_key = ?", (key,)).fetchone()[0] == 1
+
+
 def test_no_reply_mentions_anyone_whatever_the_page_or_paste_says(bot, slack, articles):
     linked = message(f"<{articles.url('/shouting.html')}>")
     # Slack escapes what a person types: a pasted "<!channel>" arrives as "&lt;!channel&gt;".

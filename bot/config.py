@@ -10,6 +10,8 @@ from policytag.errors import PolicytagError
 
 DEFAULT_CACHE_TTL = 24 * 3600
 DEFAULT_MIN_TEXT = 300
+DEFAULT_WORKERS = 4  # worker processes reading links and texts (each holds a page in memory at a time)
+DEFAULT_JOB_TIMEOUT = 30.0  # seconds for fetching and tagging one link: the 15 s fetch, then extraction and tagging
 
 
 class BotSetupError(PolicytagError):
@@ -39,6 +41,8 @@ class Settings:
     api_url: str | None = None
     cache_ttl: float = DEFAULT_CACHE_TTL
     min_text: int = DEFAULT_MIN_TEXT
+    workers: int = DEFAULT_WORKERS
+    job_timeout: float = DEFAULT_JOB_TIMEOUT
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -49,4 +53,6 @@ class Settings:
             api_url=environ.get("POLICYTAG_SLACK_API_URL") or None,
             cache_ttl=_number(environ, "POLICYTAG_CACHE_TTL", DEFAULT_CACHE_TTL),
             min_text=int(_number(environ, "POLICYTAG_MIN_TEXT", DEFAULT_MIN_TEXT)),
+            workers=max(1, int(_number(environ, "POLICYTAG_BOT_WORKERS", DEFAULT_WORKERS))),
+            job_timeout=_number(environ, "POLICYTAG_JOB_TIMEOUT", DEFAULT_JOB_TIMEOUT) or DEFAULT_JOB_TIMEOUT,
         )

@@ -13,6 +13,7 @@ import sys
 from .config import BotSetupError, Settings
 
 HTTP_THREADS = 8
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def choose_mode(settings: Settings, *, http: bool, console: bool) -> str:
@@ -31,15 +32,19 @@ def choose_mode(settings: Settings, *, http: bool, console: bool) -> str:
     return "console"
 
 
-def make_services(settings: Settings):
-    """The tagger (built once per process), the store and the worker pool."""
-    from policytag.tagger import Tagger
-
+def make_services(settings: Settings, pool=None):
+    """The answerer (reading in ``pool``'s processes, else with a tagger of its own), the store and the job threads."""
     from .answer import Answerer
     from .services import Services
     from .storage import Store
 
-    return Services(answerer=Answerer(Tagger(), Store(), settings.cache_ttl), min_text=settings.min_text)
+    if pool is None:
+        from policytag.tagger import Tagger
+
+        answerer = Answerer(Tagger(), Store(), settings.cache_ttl)
+    else:
+        answerer = Answerer(None, Store(), settings.cache_ttl, pool=pool)
+    return Services(answerer=answerer, min_text=settings.min_text)
 
 
 def stop_on_sigterm() -> None:
@@ -67,9 +72,19 @@ def connect(settings: Settings, services):
 
 
 def serve(settings: Settings, mode: str, host: str, port: int) -> None:
-    services = make_services(settings)
-    app = connect(settings, services)
-    services.answerer.warm_up()
+    from .workers import Pool
+
+    pool = Pool(settings.workers, settings.job_timeout)  # its zygote loads the models while we connect
+    try:
+        services = make_services(settings, pool)
+        app = connect(settings, services)
+        pool.start()
+        run_app(app, services, settings, mode, host, port)
+    finally:
+        pool.close()
+
+
+def run_app(app, services, settings: Settings, mode: str, host: str, port: int) -> None:
     log = logging.getLogger("policytag.bot")
     stop_on_sigterm()
     try:
@@ -94,12 +109,15 @@ def serve(settings: Settings, mode: str, host: str, port: int) -> None:
         services.store.release()
 
 
+def configure_logging(*, quiet: bool) -> None:
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format=LOG_FORMAT)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per fetched page would drown the rest
+
+
 def main(*, http: bool = False, console: bool = False, host: str = "127.0.0.1", port: int = 3000) -> int:
     settings = Settings.from_env()
     mode = choose_mode(settings, http=http, console=console)
-    quiet = mode == "console"  # the terminal is the chat there
-    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per fetched page would drown the rest
+    configure_logging(quiet=mode == "console")  # the terminal is the chat there
     if mode == "console":
         from .console import converse
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from policytag.bot import storage
-from policytag.bot.answer import Item, fetch_error
+from policytag.bot.answer import Item
+from policytag.bot.reading import fetch_error
 from policytag.bot.blocks import FIX, RIGHT, SECTION_LIMIT, fix_tags_view, private_reply_blocks, reply_blocks, reply_text
 from policytag.bot.config import BotSetupError, Settings
 from policytag.bot.console import blocks_as_text, messages

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from policytag.errors import PolicytagError
 
+SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
 DEFAULT_CACHE_TTL = 24 * 3600
 DEFAULT_MIN_TEXT = 300
 DEFAULT_WORKERS = 4  # worker processes reading links and texts (each holds a page in memory at a time)

@@ -7,10 +7,11 @@ when no Slack token is, so trying it needs no setup at all.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 
-from .config import BotSetupError, Settings
+from .config import SECRETS, BotSetupError, Settings
 
 HTTP_THREADS = 8
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -78,33 +79,53 @@ def serve(settings: Settings, mode: str, host: str, port: int) -> None:
     try:
         services = make_services(settings, pool)
         app = connect(settings, services)
+        start, close = front_door(app, settings, mode, host, port)
         pool.start()
-        run_app(app, services, settings, mode, host, port)
+        run_until_stopped(start, close, services)
     finally:
         pool.close()
 
 
-def run_app(app, services, settings: Settings, mode: str, host: str, port: int) -> None:
+def front_door(app, settings: Settings, mode: str, host: str, port: int):
+    """How Slack's requests come in, ready to start: the HTTP server (listening) or a Socket Mode
+    handler (its app token checked); returned as its ``start`` and ``close``."""
+    if mode == "http":
+        from .http import PATH, make_server
+
+        try:
+            server = make_server(app, settings.signing_secret, host=host, port=port, threads=HTTP_THREADS)
+        except OSError as exc:
+            raise BotSetupError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+        def start() -> None:
+            print(f"policytag bot listening on http://{host}:{server.effective_port}{PATH}", flush=True)
+            server.run()
+
+        return start, server.close
+    from slack_sdk.errors import SlackApiError
+
+    from .socket_mode import SocketModeHandler
+
+    try:
+        url = app.client.apps_connections_open(app_token=settings.app_token)["url"]
+    except SlackApiError as exc:
+        raise BotSetupError(f"Slack refused SLACK_APP_TOKEN: {exc.response.get('error')}") from None
+    except OSError as exc:
+        raise BotSetupError(f"could not reach the Slack API: {exc}") from None
+    handler = SocketModeHandler(app, settings.app_token, url)
+    return handler.start, handler.close
+
+
+def run_until_stopped(start, close, services) -> None:
+    """Serve until Ctrl-C or SIGTERM; then take no more requests and post the replies still queued."""
     log = logging.getLogger("policytag.bot")
     stop_on_sigterm()
     try:
-        if mode == "http":
-            from .http import PATH, make_server
-
-            try:
-                server = make_server(app, settings.signing_secret, host=host, port=port, threads=HTTP_THREADS)
-            except OSError as exc:
-                raise BotSetupError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-            print(f"policytag bot listening on http://{host}:{server.effective_port}{PATH}", flush=True)
-            server.run()
-        else:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            log.info("policytag bot connecting to Slack in Socket Mode")
-            SocketModeHandler(app, settings.app_token).start()
+        start()
     except KeyboardInterrupt:
         log.info("stopping: finishing queued replies")
     finally:
+        close()
         services.jobs.shutdown(wait=True)
         services.store.release()
 
@@ -116,6 +137,8 @@ def configure_logging(*, quiet: bool) -> None:
 
 def main(*, http: bool = False, console: bool = False, host: str = "127.0.0.1", port: int = 3000) -> int:
     settings = Settings.from_env()
+    for name in SECRETS:  # read once: nothing the bot starts (its workers, Bolt's defaults) finds them there
+        os.environ.pop(name, None)
     mode = choose_mode(settings, http=http, console=console)
     configure_logging(quiet=mode == "console")  # the terminal is the chat there
     if mode == "console":

@@ -304,6 +304,23 @@ def test_a_token_slack_refuses_stops_the_bot_with_one_line(tmp_path):
     assert "Traceback" not in run.stderr and "xoxb-revoked-token" not in run.stderr
 
 
+def test_an_app_token_slack_refuses_stops_the_bot_with_one_line(tmp_path):
+    from tests.fake_slack import FakeSlack
+
+    with FakeSlack() as slack:
+        slack.fail("apps.connections.open", "invalid_auth", channel=None)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("POLICYTAG_", "SLACK_"))}
+        env.update({"SLACK_BOT_TOKEN": "xoxb-good-token", "SLACK_APP_TOKEN": "xapp-revoked-token",
+                    "POLICYTAG_SLACK_API_URL": slack.api_url, "POLICYTAG_DB": str(tmp_path / "bot.sqlite3")})
+        run = subprocess.run([sys.executable, "-m", "policytag.cli", "bot"], capture_output=True, text=True, env=env,
+                             cwd=REPO, timeout=120)
+        [opened] = slack.calls_to("apps.connections.open")
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines()[-1] == "policytag: Slack refused SLACK_APP_TOKEN: invalid_auth"
+    assert "Traceback" not in run.stderr and "xapp-revoked-token" not in run.stderr
+    assert opened.headers["authorization"] == "Bearer xapp-revoked-token"
+
+
 # --- manifest --------------------------------------------------------------------------
 
 def test_the_manifest_asks_for_exactly_what_the_listeners_use():

@@ -19,6 +19,7 @@ from policytag.bot.reading import fetch_error
 from policytag.bot.blocks import FIX, RIGHT, SECTION_LIMIT, fix_tags_view, private_reply_blocks, reply_blocks, reply_text
 from policytag.bot.config import BotSetupError, Settings
 from policytag.bot.console import blocks_as_text, messages
+from policytag.bot.listeners.shortcuts.tag_message import TAG_MESSAGE
 from policytag.bot.messages import MAX_LINKS, find_links, from_person, plain_text, what_to_tag
 from policytag.bot.run import choose_mode
 from policytag.errors import AddressRefused, BadStatus, ExtractionError
@@ -334,12 +335,16 @@ def test_the_manifest_asks_for_exactly_what_the_listeners_use():
     register_listeners(app)
     assert sorted(listener.ack_function.__name__ for listener in app._listeners) == [
         "app_mention_callback", "feedback_right_callback", "fix_tags_callback", "fix_tags_submission",
-        "message_callback", "policytag_callback",
+        "message_callback", "policytag_callback", "tag_message_callback",
     ]
-    # message in public and private channels, app_mention; their read scopes, chat:write, commands.
-    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {"app_mention", "message.channels", "message.groups"}
-    assert set(manifest["oauth_config"]["scopes"]["bot"]) == {"app_mentions:read", "channels:history", "groups:history", "chat:write", "commands"}
+    # message in public and private channels and DMs, app_mention; their read scopes, chat:write, commands.
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
+        "app_mention", "message.channels", "message.groups", "message.im"}
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
+        "app_mentions:read", "channels:history", "groups:history", "im:history", "chat:write", "commands"}
+    assert manifest["features"]["app_home"]["messages_tab_enabled"] is True  # so people can DM it
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/policytag"]
+    assert [(s["type"], s["callback_id"]) for s in manifest["features"]["shortcuts"]] == [("message", TAG_MESSAGE)]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True  # the buttons and the modal
     assert manifest["settings"]["socket_mode_enabled"] is True
 

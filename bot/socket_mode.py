@@ -34,8 +34,8 @@ class SocketModeClient(builtin.SocketModeClient):
     reconnecting = False
 
     def connect(self) -> None:
+        self.connected_at = time.time()  # before: connecting starts the monitor, which reads it
         super().connect()
-        self.connected_at = time.time()
 
     def _monitor_current_session(self) -> None:
         session = self.current_session

@@ -25,9 +25,18 @@ from .fake_slack import Sender
 from .servers import RecordingServer, Response
 from .test_bot_http import CHANNEL, QUIET, SECRET, TOKEN, Bot, feedback_click, message, replies_to, shown
 from .test_load import rss_mb
+from .test_reliability import write_figures
 
 MARKUP = re.compile(r"<[!@#]")  # a mention, a channel link, a special command: nothing a result may produce
 INJECTED = "<!channel> Read this now"
+FIGURES = {"oversized_bodies": 0, "malformed_or_unsigned": 0, "generated_signed_bodies": 0, "replays": 0,
+           "replies_checked_for_mentions": 0, "acks_during_flood": 0}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def figures():
+    yield FIGURES
+    write_figures("hostile", FIGURES)
 
 
 @pytest.fixture(scope="module")
@@ -97,23 +106,27 @@ def test_bodies_over_a_megabyte_are_refused_before_they_are_read(bot, slack, art
 
     sender = threading.Thread(target=normal_events)
     sender.start()
+    answers, flood_ends = [], time.monotonic() + 2.0
     try:
         mb = b"{" + b" " * (1024 * 1024 - 2) + b"}"
-        huge = raw_request(bot.sender.url, f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                           f"Content-Length: {150 * 1024 * 1024}\r\n\r\n".encode(), [mb] * 150)
-        chunked = raw_request(bot.sender.url, f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                              "Transfer-Encoding: chunked\r\n\r\n".encode(),
-                              [b"%x\r\n%s\r\n" % (len(mb), mb)] * 20 + [b"0\r\n\r\n"])
+        while time.monotonic() < flood_ends:
+            answers.append(raw_request(bot.sender.url, f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                       f"Content-Length: {150 * 1024 * 1024}\r\n\r\n".encode(), [mb] * 150))
+            answers.append(raw_request(bot.sender.url, f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                       "Transfer-Encoding: chunked\r\n\r\n".encode(),
+                                       [b"%x\r\n%s\r\n" % (len(mb), mb)] * 20 + [b"0\r\n\r\n"]))
         signed = bot.sender.post(b'{"type": "event_callback", "pad": "' + b"x" * (1024 * 1024) + b'"}', "application/json")
     finally:
         stop.set()
         sender.join()
-    assert huge.startswith(b"HTTP/1.1 413") and chunked.startswith(b"HTTP/1.1 413"), (huge[:80], chunked[:80])
+    FIGURES["oversized_bodies"] += len(answers) + 1
+    FIGURES["acks_during_flood"] += len(acks)
+    assert all(answer.startswith(b"HTTP/1.1 413") for answer in answers), [a[:80] for a in answers]
     assert signed.status == 413  # signed or not: Slack never sends that much
     assert rss_mb(bot.process.pid) - before < 100, "the bot read a body it should have refused"
     assert acks and all(a.status == 200 and a.seconds < 3.0 for a in acks), [(a.status, a.seconds) for a in acks]
     log = log_since(bot, offset)
-    assert log.count("refused a request") == 3 and "with 413" in log and "Traceback" not in log
+    assert log.count("refused a request") == len(answers) + 1 and "with 413" in log and "Traceback" not in log
 
 
 MALFORMED = [  # (what, body, content type, signed, expected status)
@@ -130,6 +143,7 @@ MALFORMED = [  # (what, body, content type, signed, expected status)
 @pytest.mark.parametrize("what, body, content_type, signed, status", MALFORMED, ids=[m[0] for m in MALFORMED])
 def test_unsigned_and_malformed_bodies_get_one_log_line_and_no_traceback(bot, what, body, content_type, signed, status):
     offset = len(bot.logs.read_text())
+    FIGURES["malformed_or_unsigned"] += 1
     if signed:
         answer = bot.sender.post(body, content_type, signature=sign(body, str(int(time.time()))))
     else:
@@ -149,6 +163,7 @@ def sign(body: bytes, timestamp: str) -> str:
 
 
 def test_a_timestamp_that_is_not_a_number_or_a_wrong_path_is_refused(bot):
+    FIGURES["malformed_or_unsigned"] += 2
     assert bot.sender.post(b"{}", "application/json", timestamp=None, headers={"X-Slack-Request-Timestamp": "soon"}).status == 401
     other = Sender(bot.sender.url.replace("/slack/events", "/admin"), SECRET)
     assert other.post(b"{}", "application/json").status == 404
@@ -176,6 +191,7 @@ def test_any_signed_json_gets_an_answer_below_500(bot, payload, as_form):
         body, content_type = urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded"
     else:
         body, content_type = json.dumps(payload).encode(), "application/json"
+    FIGURES["generated_signed_bodies"] += 1
     assert bot.sender.post(body, content_type).status < 500
 
 
@@ -189,6 +205,7 @@ def test_a_replayed_slash_command_or_click_is_acted_on_once(bot, slack, articles
     body = ("token=t&team_id=T0TESTTEAM&channel_id=C0REPLAY&user_id=U0PERSON&command=%2Fpolicytag"
             f"&text={articles.url('/asia.html?replay')}&response_url=&trigger_id=1.2.3").encode()
     answers = [command.post(body, "application/x-www-form-urlencoded", timestamp=sent_at) for _ in range(3)]
+    FIGURES["replays"] += 4  # two copies of a command here, two of a click below
     assert [a.status for a in answers] == [200, 200, 200]
     assert answers[0].json()["text"] == "Tagging 1 link…" and answers[1].body == answers[2].body == b""
     slack.wait_for("chat.postMessage", where=lambda c: c.params.get("channel") == "C0REPLAY")
@@ -221,6 +238,7 @@ def test_no_reply_mentions_anyone_whatever_the_page_or_paste_says(bot, slack, ar
     replies = [*replies_to(slack, linked["ts"]), *replies_to(slack, pasted["ts"]),
                *slack.wait_for("chat.postMessage", where=lambda c: c.params.get("channel") == "C0INJECT")]
     assert len(replies) == 3
+    FIGURES["replies_checked_for_mentions"] += len(replies)
     for reply in replies:
         assert not MARKUP.search(shown(reply)), shown(reply)[:500]
     assert "&lt;!channel&gt; Read this now" in replies[0].params["text"]

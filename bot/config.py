@@ -32,6 +32,13 @@ def _number(environ: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _positive(environ: Mapping[str, str], name: str, default: float) -> float:
+    value = _number(environ, name, default)
+    if value <= 0 or (isinstance(default, int) and value != int(value)):
+        raise BotSetupError(f"{name} must be a positive {'whole ' if isinstance(default, int) else ''}number")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the bot needs to run; the secrets are left out of ``repr`` so they never reach a log."""
@@ -54,6 +61,6 @@ class Settings:
             api_url=environ.get("POLICYTAG_SLACK_API_URL") or None,
             cache_ttl=_number(environ, "POLICYTAG_CACHE_TTL", DEFAULT_CACHE_TTL),
             min_text=int(_number(environ, "POLICYTAG_MIN_TEXT", DEFAULT_MIN_TEXT)),
-            workers=max(1, int(_number(environ, "POLICYTAG_BOT_WORKERS", DEFAULT_WORKERS))),
-            job_timeout=_number(environ, "POLICYTAG_JOB_TIMEOUT", DEFAULT_JOB_TIMEOUT) or DEFAULT_JOB_TIMEOUT,
+            workers=int(_positive(environ, "POLICYTAG_BOT_WORKERS", DEFAULT_WORKERS)),
+            job_timeout=_positive(environ, "POLICYTAG_JOB_TIMEOUT", DEFAULT_JOB_TIMEOUT),
         )

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import logging
 import time
+from http import HTTPStatus
 
 from slack_bolt import App
 from slack_bolt.request import BoltRequest
@@ -40,8 +41,7 @@ class Endpoint:
 
     def __call__(self, environ, start_response):
         status, headers, body = self.answer(environ)
-        start_response(f"{status} {STATUS_NAMES.get(status, '')}".strip(),
-                       [*headers, ("Content-Length", str(len(body)))])
+        start_response(f"{status} {HTTPStatus(status).phrase}", [*headers, ("Content-Length", str(len(body)))])
         return [body]
 
     def answer(self, environ) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -116,7 +116,6 @@ def unreadable(payload, depth: int = 0, prose: bool = True) -> str | None:
 
 
 TEXT = [("Content-Type", "text/plain; charset=utf-8")]
-STATUS_NAMES = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 413: "Payload Too Large"}
 
 
 def one_line(exc: BaseException) -> str:
@@ -125,7 +124,7 @@ def one_line(exc: BaseException) -> str:
 
 def refuse(environ, status: int, why: str) -> tuple[int, list[tuple[str, str]], bytes]:
     log.warning("refused a request from %s with %d: %s", environ.get("REMOTE_ADDR", "?"), status, why)
-    return status, TEXT, STATUS_NAMES[status].encode()
+    return status, TEXT, HTTPStatus(status).phrase.encode()
 
 
 class LoggedRefusal(ErrorTask):

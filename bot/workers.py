@@ -69,13 +69,13 @@ class Pool:
 
     def start(self) -> None:
         """Wait for the zygote to load the models, then fork every worker."""
-        with self._lock:
-            try:
+        try:
+            with self._lock:
                 self._await_ready()
-            except OSError as exc:
-                raise BotSetupError(f"the worker processes did not start ({exc}): see the log above") from None
-        for _ in range(self.size):
-            self._idle.put(self._fork())
+            for _ in range(self.size):
+                self._idle.put(self._fork())
+        except OSError as exc:  # ConnectionError, a timeout
+            raise BotSetupError(f"the worker processes did not start ({exc}): see the log above") from None
 
     def _await_ready(self) -> None:
         if not self._ready:

@@ -270,6 +270,15 @@ def test_secrets_stay_out_of_the_settings_repr():
         Settings.from_env({"POLICYTAG_CACHE_TTL": "a day"})
 
 
+def test_workers_and_the_job_limit_are_positive():
+    settings = Settings.from_env({"POLICYTAG_BOT_WORKERS": "2", "POLICYTAG_JOB_TIMEOUT": "2.5"})
+    assert (settings.workers, settings.job_timeout) == (2, 2.5)
+    assert (Settings.from_env({}).workers, Settings.from_env({}).job_timeout) == (4, 30.0)
+    for name, value in (("POLICYTAG_BOT_WORKERS", "0"), ("POLICYTAG_BOT_WORKERS", "1.5"), ("POLICYTAG_JOB_TIMEOUT", "0")):
+        with pytest.raises(BotSetupError, match=name):
+            Settings.from_env({name: value})
+
+
 @pytest.mark.parametrize("env, flags, mode", [
     ({}, {}, "console"),
     ({"SLACK_BOT_TOKEN": "b", "SLACK_APP_TOKEN": "a"}, {}, "socket"),

@@ -3,6 +3,11 @@
 Nothing here talks to Slack, so replies can be tested and previewed (the console
 prints these very blocks). Layout is one column of short sections, which reads the
 same on a phone as on a desktop.
+
+Every text Slack renders as mrkdwn (sections, context, the fallback ``text``) comes
+from strangers' pages and pastes, so all of it passes through :func:`escape`: the only
+``<`` in a reply starts a link to the article's own http(s) address, and nothing in a
+result can become ``<!channel>``, ``<!here>``, ``<@U…>`` or ``<#C…>``.
 """
 
 from __future__ import annotations
@@ -21,8 +26,15 @@ DIMENSIONS = (("region", "Region"), ("topic", "Topics"), ("stance", "Stance"))
 
 
 def escape(text: str) -> str:
-    """Slack's mrkdwn escaping: these three characters would otherwise start markup."""
+    """Slack's mrkdwn escaping: these three characters would otherwise start markup (a mention, a link)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def link(url: str | None, label: str) -> str:
+    """``<url|label>`` for an http(s) address, else the label alone (``<!here|…>`` would be a mention)."""
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return label
+    return f"<{escape(url).replace('|', '%7C')}|{label}>"
 
 
 def clip(text: str, limit: int = SECTION_LIMIT) -> str:
@@ -36,13 +48,12 @@ def section(text: str) -> dict:
 def heading(item: Item) -> str:
     result = item.result
     title = escape(result.title or result.url or item.source) if result else escape(item.source)
-    url = result.url if result else None
-    line = f"*<{escape(url)}|{title}>*" if url else f"*{title}*"
+    line = f"*{link(result.url if result else None, title)}*"
     return f"{line}\n{escape(result.site)}" if result and result.site else line
 
 
 def tag_text(tag: Tag) -> str:
-    text = f"{tag.label} {round(tag.score * 100)}%"
+    text = f"{escape(tag.label)} {round(tag.score * 100)}%"
     return text + " (low confidence)" if tag.low_confidence else text
 
 
@@ -106,7 +117,7 @@ def private_reply_blocks(items: list[Item]) -> list[dict]:
 
 
 def reply_text(items: list[Item]) -> str:
-    """The plain-text fallback Slack shows in notifications and to screen readers."""
+    """The fallback Slack shows in notifications and to screen readers (mrkdwn too, so escaped)."""
     lines = []
     for item in items:
         result = item.result
@@ -115,7 +126,7 @@ def reply_text(items: list[Item]) -> str:
             continue
         tags = [", ".join(t.label for t in result.tags.get(d, [])) or "none" for d, _ in DIMENSIONS]
         lines.append(f"{result.title or result.url or item.source}: region {tags[0]}; topics {tags[1]}; stance {tags[2]}")
-    return "\n".join(lines)
+    return escape("\n".join(lines))
 
 
 def option(label: str) -> dict:

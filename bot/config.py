@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 
 from policytag.errors import PolicytagError
 
+SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
 DEFAULT_CACHE_TTL = 24 * 3600
 DEFAULT_MIN_TEXT = 300
+DEFAULT_WORKERS = 4  # worker processes reading links and texts (each holds a page in memory at a time)
+DEFAULT_JOB_TIMEOUT = 30.0  # seconds for fetching and tagging one link: the 15 s fetch, then extraction and tagging
 
 
 class BotSetupError(PolicytagError):
@@ -29,6 +32,13 @@ def _number(environ: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _positive(environ: Mapping[str, str], name: str, default: float) -> float:
+    value = _number(environ, name, default)
+    if value <= 0 or (isinstance(default, int) and value != int(value)):
+        raise BotSetupError(f"{name} must be a positive {'whole ' if isinstance(default, int) else ''}number")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the bot needs to run; the secrets are left out of ``repr`` so they never reach a log."""
@@ -39,6 +49,8 @@ class Settings:
     api_url: str | None = None
     cache_ttl: float = DEFAULT_CACHE_TTL
     min_text: int = DEFAULT_MIN_TEXT
+    workers: int = DEFAULT_WORKERS
+    job_timeout: float = DEFAULT_JOB_TIMEOUT
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -49,4 +61,6 @@ class Settings:
             api_url=environ.get("POLICYTAG_SLACK_API_URL") or None,
             cache_ttl=_number(environ, "POLICYTAG_CACHE_TTL", DEFAULT_CACHE_TTL),
             min_text=int(_number(environ, "POLICYTAG_MIN_TEXT", DEFAULT_MIN_TEXT)),
+            workers=int(_positive(environ, "POLICYTAG_BOT_WORKERS", DEFAULT_WORKERS)),
+            job_timeout=_positive(environ, "POLICYTAG_JOB_TIMEOUT", DEFAULT_JOB_TIMEOUT),
         )

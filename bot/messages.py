@@ -54,6 +54,7 @@ def what_to_tag(text: str, min_text: int) -> Request | None:
 
 
 def from_person(event: dict) -> bool:
-    """A new post by a person: not a bot's (ours included), not an edit, deletion,
-    unfurl (``message_changed``), join notice or thread broadcast."""
-    return not event.get("subtype") and not event.get("bot_id") and bool(event.get("user"))
+    """A new post by a person, in a channel at a time: not a bot's (ours included), not an
+    edit, deletion, unfurl (``message_changed``), join notice or thread broadcast."""
+    return (not event.get("subtype") and not event.get("bot_id") and bool(event.get("user"))
+            and bool(event.get("channel")) and bool(event.get("ts")))

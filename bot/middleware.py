@@ -23,19 +23,27 @@ def provide(services: Services):
 
 
 def skip_duplicates(services: Services):
-    """Answer a redelivered event (a Slack retry, ``X-Slack-Retry-Num``) 200 and do nothing more.
+    """Answer a redelivered event (a Slack retry, ``X-Slack-Retry-Num``) or a replayed request 200 and do nothing more.
 
-    Event ids are claimed in SQLite, so this holds across restarts too.
+    Events carry an id. Slash commands and button clicks carry none, and Slack never
+    sends one twice, so the same signed request again (its signature covers its
+    timestamp and body) is a replay: it is acted on once, even within the five minutes
+    its timestamp is accepted. Both are claimed in SQLite, so this holds across
+    restarts and across bots sharing the file.
     """
 
-    def skip_duplicate_events(body, logger, next):
+    def skip_duplicate_requests(body, request, logger, next):
         event_id = body.get("event_id")
+        signature = request.headers.get("x-slack-signature", [None])[0]
         if event_id and not services.store.claim(f"event:{event_id}"):
             logger.info("event %s already received; ignored", event_id)
             return BoltResponse(status=200, body="")
+        if not event_id and signature and not services.store.claim(f"request:{signature}", done=True):
+            logger.warning("a signed request was sent again (a replay?); ignored")
+            return BoltResponse(status=200, body="")
         next()
 
-    return skip_duplicate_events
+    return skip_duplicate_requests
 
 
 def handle_errors(error, logger):

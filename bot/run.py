@@ -7,13 +7,14 @@ when no Slack token is, so trying it needs no setup at all.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 
-from .config import BotSetupError, Settings
+from .config import SECRETS, BotSetupError, Settings
 
 HTTP_THREADS = 8
-PATH = "/slack/events"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def choose_mode(settings: Settings, *, http: bool, console: bool) -> str:
@@ -32,15 +33,19 @@ def choose_mode(settings: Settings, *, http: bool, console: bool) -> str:
     return "console"
 
 
-def make_services(settings: Settings):
-    """The tagger (built once per process), the store and the worker pool."""
-    from policytag.tagger import Tagger
-
+def make_services(settings: Settings, pool=None):
+    """The answerer (reading in ``pool``'s processes, else with a tagger of its own), the store and the job threads."""
     from .answer import Answerer
     from .services import Services
     from .storage import Store
 
-    return Services(answerer=Answerer(Tagger(), Store(), settings.cache_ttl), min_text=settings.min_text)
+    if pool is None:
+        from policytag.tagger import Tagger
+
+        answerer = Answerer(Tagger(), Store(), settings.cache_ttl)
+    else:
+        answerer = Answerer(None, Store(), settings.cache_ttl, pool=pool)
+    return Services(answerer=answerer, min_text=settings.min_text)
 
 
 def stop_on_sigterm() -> None:
@@ -68,39 +73,74 @@ def connect(settings: Settings, services):
 
 
 def serve(settings: Settings, mode: str, host: str, port: int) -> None:
-    services = make_services(settings)
-    app = connect(settings, services)
-    services.answerer.warm_up()
+    from .workers import Pool
+
+    pool = Pool(settings.workers, settings.job_timeout)  # its zygote loads the models while we connect
+    try:
+        services = make_services(settings, pool)
+        app = connect(settings, services)
+        start, close = front_door(app, settings, mode, host, port)
+        pool.start()
+        run_until_stopped(start, close, services)
+    finally:
+        pool.close()
+
+
+def front_door(app, settings: Settings, mode: str, host: str, port: int):
+    """How Slack's requests come in, ready to start: the HTTP server (listening) or a Socket Mode
+    handler (its app token checked); returned as its ``start`` and ``close``."""
+    if mode == "http":
+        from .http import PATH, make_server
+
+        try:
+            server = make_server(app, settings.signing_secret, host=host, port=port, threads=HTTP_THREADS)
+        except OSError as exc:
+            raise BotSetupError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+        def start() -> None:
+            print(f"policytag bot listening on http://{host}:{server.effective_port}{PATH}", flush=True)
+            server.run()
+
+        return start, server.close
+    from slack_sdk.errors import SlackApiError
+
+    from .socket_mode import SocketModeHandler
+
+    try:
+        url = app.client.apps_connections_open(app_token=settings.app_token)["url"]
+    except SlackApiError as exc:
+        raise BotSetupError(f"Slack refused SLACK_APP_TOKEN: {exc.response.get('error')}") from None
+    except OSError as exc:
+        raise BotSetupError(f"could not reach the Slack API: {exc}") from None
+    handler = SocketModeHandler(app, settings.app_token, url)
+    return handler.start, handler.close
+
+
+def run_until_stopped(start, close, services) -> None:
+    """Serve until Ctrl-C or SIGTERM; then take no more requests and post the replies still queued."""
     log = logging.getLogger("policytag.bot")
     stop_on_sigterm()
     try:
-        if mode == "http":
-            from slack_bolt.adapter.wsgi import SlackRequestHandler
-            from waitress import create_server
-
-            try:
-                server = create_server(SlackRequestHandler(app, path=PATH), host=host, port=port, threads=HTTP_THREADS)
-            except OSError as exc:
-                raise BotSetupError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-            print(f"policytag bot listening on http://{host}:{server.effective_port}{PATH}", flush=True)
-            server.run()
-        else:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            log.info("policytag bot connecting to Slack in Socket Mode")
-            SocketModeHandler(app, settings.app_token).start()
+        start()
     except KeyboardInterrupt:
         log.info("stopping: finishing queued replies")
     finally:
+        close()
         services.jobs.shutdown(wait=True)
+        services.store.release()
+
+
+def configure_logging(*, quiet: bool) -> None:
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format=LOG_FORMAT)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per fetched page would drown the rest
 
 
 def main(*, http: bool = False, console: bool = False, host: str = "127.0.0.1", port: int = 3000) -> int:
     settings = Settings.from_env()
+    for name in SECRETS:  # read once: nothing the bot starts (its workers, Bolt's defaults) finds them there
+        os.environ.pop(name, None)
     mode = choose_mode(settings, http=http, console=console)
-    quiet = mode == "console"  # the terminal is the chat there
-    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per fetched page would drown the rest
+    configure_logging(quiet=mode == "console")  # the terminal is the chat there
     if mode == "console":
         from .console import converse
 

@@ -1,8 +1,9 @@
-"""What every listener shares: the answerer, the store and a worker pool for slow work.
+"""What every listener shares: the answerer, the store and a pool of threads for slow work.
 
-Listeners only acknowledge and hand work to :attr:`Services.jobs`; fetching, tagging
-and posting (which may wait out a 429) run there. Bolt's own listener threads thus
-stay free to acknowledge the next request within Slack's three seconds.
+Listeners only acknowledge and hand work to :attr:`Services.jobs`; answering (which
+waits for a worker process to fetch and tag) and posting (which may wait out a 429)
+run there. Bolt's own listener threads thus stay free to acknowledge the next request
+within Slack's three seconds.
 """
 
 from __future__ import annotations

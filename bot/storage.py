@@ -4,12 +4,16 @@ It lives on disk so that a restart neither answers a Slack retry a second time n
 forgets the feedback people gave. Each call opens its own short connection, so the
 threads share nothing but the file (WAL mode lets readers and a writer overlap).
 
-A claim names the process run that made it and is marked done once the reply is
-posted: a retry after a restart is ignored if the reply went out, and answered if the
-process was killed before it could. If the file cannot be used (locked by another
-process, on a read-only path, deleted while the bot runs), the bot keeps answering:
-claims are also kept in memory, a deleted file is recreated, and what could not be
-stored raises :class:`StorageError`, a one-line reason the reply can show.
+A claim names its owner (the process run that made it) and is marked done once the
+reply is posted. Each run holds a lease in the ``runs`` table and renews it every
+couple of seconds while it lives; a claim left unfinished may be taken over only once
+its owner's lease has expired. So two bots on one file (a rolling deploy, two Socket
+Mode connections) never both answer a post, and a retry after a crash is answered
+once, by whichever process gets it after the dead run's lease ran out. If the file
+cannot be used (locked by another process, on a read-only path, deleted while the bot
+runs), the bot keeps answering: claims are also kept in memory, a deleted file is
+recreated, and what could not be stored raises :class:`StorageError`, a one-line
+reason the reply can show.
 """
 
 from __future__ import annotations
@@ -33,7 +37,9 @@ from policytag.labelled import Seed
 from policytag.schema import Result
 
 log = logging.getLogger(__name__)
-RUN = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"  # this process run: whose claims are still in progress
+RUN = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"  # this process run: the owner of the claims it makes
+LEASE = 6.0  # seconds a run's claims stay its own after its last renewal: how long a crash holds a post back
+RENEW_EVERY = 2.0  # so a lease survives two missed renewals (a busy moment, a locked file)
 BUSY_TIMEOUT = 2.0  # seconds to wait for another writer (the bot's own writes take ~0.2 ms)
 CLAIM_TIMEOUT = 1.0  # less for claims: two sit on the path of Slack's 3-second ack
 REMEMBERED = 100_000  # claims also kept in memory (a few MB), so duplicates are caught when the file is not
@@ -44,6 +50,10 @@ CREATE TABLE IF NOT EXISTS seen (
     at REAL NOT NULL,
     run TEXT,                      -- the process run that claimed it
     done INTEGER NOT NULL DEFAULT 1  -- 0 while the reply is being made
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run TEXT PRIMARY KEY,          -- a bot process run that has made claims
+    lease REAL NOT NULL            -- its unfinished claims are its own until then; renewed while it runs
 );
 CREATE TABLE IF NOT EXISTS results (
     key TEXT PRIMARY KEY,          -- result_key(url) for links, result_key(text) for pasted text
@@ -101,10 +111,12 @@ def _reason(exc: BaseException) -> str:
 class Store:
     """One SQLite file holding everything the bot remembers."""
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    def __init__(self, path: Path | str | None = None, owner: str = RUN) -> None:
         self.path = Path(path) if path else default_db_path()
+        self.owner = owner
         self._claims: OrderedDict[str, None] = OrderedDict()
         self._claims_lock = threading.Lock()
+        self._lease_kept: threading.Event | None = None  # set to stop renewing
         self._keeper: sqlite3.Connection | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -158,22 +170,28 @@ class Store:
                 self._claims.popitem(last=False)
             return True
 
-    def claim(self, key: str) -> bool:
-        """True the first time a key is claimed, False ever after (atomically, across threads and restarts).
+    def claim(self, key: str, *, done: bool = False) -> bool:
+        """True the first time a key is claimed, False ever after (atomically, across threads, processes and restarts).
 
-        A claim left unfinished by an earlier run (killed mid-work) is taken over, so the
-        retry Slack sends after the restart is answered once."""
+        A claim left unfinished by a run whose lease has expired (killed mid-work) is
+        taken over, so the retry Slack sends after the crash is answered once; a live
+        run's claim never is. ``done=True`` records a claim that is finished as it is
+        made, one never to be taken over (a request that must not be acted on twice)."""
         if not self._remember(key):
             return False
+        self._hold_lease()
 
         def claim_in(db: sqlite3.Connection) -> bool:
             now = time.time()
-            if db.execute("INSERT OR IGNORE INTO seen (key, at, run, done) VALUES (?, ?, ?, 0)", (key, now, RUN)).rowcount:
+            if db.execute("INSERT OR IGNORE INTO seen (key, at, run, done) VALUES (?, ?, ?, ?)",
+                          (key, now, self.owner, int(done))).rowcount:
                 return True
-            taken = db.execute("UPDATE seen SET run = ?, at = ? WHERE key = ? AND done = 0 AND (run IS NULL OR run != ?)",
-                               (RUN, now, key, RUN)).rowcount
+            taken = db.execute(
+                "UPDATE seen SET run = ?, at = ?, done = ? WHERE key = ? AND done = 0 AND run IS NOT ?"
+                " AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.run = seen.run AND runs.lease > ?)",
+                (self.owner, now, int(done), key, self.owner, now)).rowcount
             if taken:
-                log.info("%s was claimed by an earlier run that did not finish it: answering it now", key)
+                log.info("%s was claimed by a run that stopped before finishing it: answering it now", key)
             return bool(taken)
 
         try:
@@ -182,12 +200,57 @@ class Store:
             log.warning("%s; %s is remembered in memory only", exc, key)
             return True
 
+    def _renew(self) -> None:
+        now = time.time()
+        self._run("renew the lease", lambda db: (
+            db.execute("INSERT INTO runs (run, lease) VALUES (?, ?) ON CONFLICT(run) DO UPDATE SET lease = excluded.lease",
+                       (self.owner, now + LEASE)),
+            db.execute("DELETE FROM runs WHERE lease < ?", (now - 3600,)),  # runs long gone
+        ), CLAIM_TIMEOUT)
+
+    def _hold_lease(self) -> None:
+        """Take this run's lease before its first claim, and renew it from a thread while the process lives."""
+        with self._claims_lock:
+            if self._lease_kept is not None:
+                return
+            self._lease_kept = stop = threading.Event()
+        try:
+            self._renew()
+        except StorageError:
+            pass  # the claim itself reports the trouble
+
+        def keep() -> None:
+            failing = False
+            while not stop.wait(RENEW_EVERY):
+                try:
+                    self._renew()
+                except StorageError as exc:
+                    if not failing:
+                        log.warning("%s: another bot may take over unfinished claims if this lasts %.0f s", exc, LEASE)
+                    failing = True
+                else:
+                    failing = False
+
+        threading.Thread(target=keep, name="policytag-lease", daemon=True).start()
+
+    def release(self) -> None:
+        """Give up the lease (at a clean stop, once every reply is out): a successor need not wait for it to expire."""
+        with self._claims_lock:
+            stop, self._lease_kept = self._lease_kept, None
+        if stop is None:
+            return
+        stop.set()
+        try:
+            self._run("release the lease", lambda db: db.execute("DELETE FROM runs WHERE run = ?", (self.owner,)))
+        except StorageError as exc:
+            log.warning("%s", exc)
+
     def finish(self, key: str) -> None:
         """Mark a claim done (its reply was posted): a retry after a restart is then ignored."""
         try:
             self._run("mark a claim done", lambda db: db.execute(
                 "INSERT INTO seen (key, at, run, done) VALUES (?, ?, ?, 1) ON CONFLICT(key) DO UPDATE SET done = 1",
-                (key, time.time(), RUN)))
+                (key, time.time(), self.owner)))
         except StorageError as exc:
             log.warning("%s; a retry of %s after a restart may be answered again", exc, key)
 

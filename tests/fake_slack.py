@@ -10,7 +10,8 @@ API envelopes, interactivity payloads, slash commands), byte for byte, signed wi
 the signing secret as Slack signs them.
 
 The fake API understands the calls the bot makes (``auth.test``, ``chat.postMessage``,
-``chat.postEphemeral``, ``views.open``; anything else gets ``{"ok": true}``), can
+``chat.postEphemeral``, ``views.open``, and ``apps.connections.open``, which answers
+:attr:`FakeSlack.socket_mode_url`; anything else gets ``{"ok": true}``), can
 answer a method 429 with ``Retry-After`` a given number of times, or fail it with a
 Slack error, and also accepts posts to ``/respond/...`` as a slash command's
 ``response_url``.
@@ -87,6 +88,7 @@ class FakeSlack:
         self._lock = threading.Condition()
         self._ts = 0
         self._server: _Server | None = None
+        self.socket_mode_url: str | None = None  # a fake Socket Mode server's address (tests/fake_socket_mode.py)
 
     @property
     def base_url(self) -> str:
@@ -143,6 +145,10 @@ class FakeSlack:
                          "message": {"text": params.get("text"), "bot_id": BOT_ID, "ts": ts}}, {}
         if method == "chat.postEphemeral":
             return 200, {"ok": True, "message_ts": ts}, {}
+        if method == "apps.connections.open":
+            if self.socket_mode_url is None:
+                return 200, {"ok": False, "error": "not_allowed_token_type"}, {}
+            return 200, {"ok": True, "url": self.socket_mode_url}, {}
         if method == "views.open":
             return 200, {"ok": True, "view": {"id": f"V{self._ts}", **(params.get("view") or {})}}, {}
         return 200, {"ok": True}, {}

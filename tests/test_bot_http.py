@@ -302,6 +302,52 @@ def test_slash_command_in_a_channel_without_the_bot_answers_privately(bot, slack
     assert private.params["response_type"] == "ephemeral" and "asia-pacific" in private.params["text"]
 
 
+def test_a_link_or_a_short_text_sent_in_a_direct_message_is_answered_there(bot, slack, articles):
+    text = message("Iran and the E3 resume nuclear talks in Geneva", channel="D0DIRECT", channel_type="im")
+    link = message(f"<{articles.url('/europe.html?direct')}>", channel="D0DIRECT", channel_type="im")
+    bot.sender.event(text, event_id="Ev-dm-text")
+    bot.sender.event(link, event_id="Ev-dm-link")
+    replies = slack.wait_for("chat.postMessage", 2, where=lambda c: c.params.get("channel") == "D0DIRECT")
+    assert len(replies) == 2 and all("thread_ts" not in r.params for r in replies)  # the conversation itself
+    assert any("region europe" in r.params["text"] for r in replies)
+    assert all("region" in r.params["text"] for r in replies)
+
+
+def shortcut_on(text: str, *, ts: str, channel: str = CHANNEL, response_url: str = "") -> dict:
+    """A "Tag with policytag" message shortcut, on someone else's post."""
+    return {"type": "message_action", "callback_id": "tag_message", "trigger_id": f"1.{next(_ts)}.shortcut",
+            "response_url": response_url, "team": {"id": "T0TESTTEAM"}, "user": {"id": PERSON},
+            "channel": {"id": channel, "name": "general"}, "message_ts": ts, "api_app_id": "A0POLICYTAG",
+            "message": {"type": "message", "user": "U0SOMEONE", "ts": ts, "text": text}}
+
+
+def test_the_message_shortcut_answers_in_that_messages_thread_once(bot, slack, articles):
+    ts = f"1700000001.{next(_ts):06d}"
+    respond = slack.base_url + "/respond/shortcut"
+    link = f"an old post <{articles.url('/asia.html?shortcut')}>"
+    assert bot.sender.interaction(shortcut_on(link, ts=ts, response_url=respond)).status == 200
+    [reply] = replies_to(slack, ts)
+    assert reply.params["channel"] == CHANNEL and "region asia-pacific" in reply.params["text"]
+    assert bot.sender.interaction(shortcut_on(link, ts=ts, response_url=respond)).status == 200
+    assert bot.sender.interaction(shortcut_on("", ts=f"1700000001.{next(_ts):06d}", response_url=respond)).status == 200  # a photo
+    said = [c.params["text"] for c in slack.wait_for("respond", 2, where=lambda c: "answered" in c.params.get("text", "")
+                                                      or "no link or text" in c.params.get("text", ""))]
+    assert sorted(said) == sorted(["I've already answered that message: the tags are in its thread.",
+                                   "There's no link or text in that message for me to tag."])
+    assert len(replies_to(slack, ts, timeout=QUIET)) == 1
+
+
+def test_the_shortcut_where_the_bot_is_not_a_member_answers_privately(bot, slack, articles):
+    slack.fail("chat.postMessage", "not_in_channel", channel="C0NOTJOINED")
+    respond = slack.base_url + "/respond/shortcut-private"
+    ts, before = f"1700000001.{next(_ts):06d}", len(slack.calls_to("respond"))
+    bot.sender.interaction(shortcut_on(f"<{articles.url('/asia.html')}>", ts=ts, channel="C0NOTJOINED", response_url=respond))
+    *_, private = responses = slack.wait_for("respond", before + 1)
+    assert len(responses) == before + 1
+    assert private.params["response_type"] == "ephemeral" and private.params["replace_original"] is False
+    assert "asia-pacific" in private.params["text"] and "Only you can see this" in json.dumps(private.params["blocks"])
+
+
 def feedback_click(action_id: str, key: str, ts: str, thread_ts: str) -> dict:
     return {
         "type": "block_actions", "user": {"id": PERSON}, "team": {"id": "T0TESTTEAM"}, "api_app_id": "A0POLICYTAG",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from policytag.bot import storage
-from policytag.bot.answer import Item, fetch_error
-from policytag.bot.blocks import FIX, RIGHT, SECTION_LIMIT, fix_tags_view, reply_blocks, reply_text
+from policytag.bot.answer import Item
+from policytag.bot.reading import fetch_error
+from policytag.bot.blocks import FIX, RIGHT, SECTION_LIMIT, fix_tags_view, private_reply_blocks, reply_blocks, reply_text
 from policytag.bot.config import BotSetupError, Settings
 from policytag.bot.console import blocks_as_text, messages
+from policytag.bot.listeners.shortcuts.tag_message import TAG_MESSAGE
 from policytag.bot.messages import MAX_LINKS, find_links, from_person, plain_text, what_to_tag
 from policytag.bot.run import choose_mode
 from policytag.errors import AddressRefused, BadStatus, ExtractionError
@@ -69,13 +73,14 @@ def test_long_text_is_tagged_short_text_is_not_and_mentions_are_dropped():
     {"subtype": "thread_broadcast", "user": "U1", "text": "x"},
     {"subtype": "channel_join", "user": "U1", "text": "x"},
     {"text": "no user"},
+    {"user": "U1", "text": "no channel or time"},
 ])
 def test_only_new_posts_by_people_are_answered(event):
     assert not from_person(event)
 
 
 def test_a_persons_post_in_a_thread_is_answered():
-    assert from_person({"user": "U1", "text": "x", "thread_ts": "1.0", "ts": "2.0"})
+    assert from_person({"user": "U1", "text": "x", "channel": "C1", "thread_ts": "1.0", "ts": "2.0"})
 
 
 # --- Block Kit ---------------------------------------------------------------------
@@ -99,8 +104,36 @@ def test_errors_are_one_line_and_results_are_separated_by_dividers():
     assert blocks[1] == {"type": "divider"}
     assert reply_text(items).splitlines() == [
         "https://x.example/gone: couldn't fetch that page: 404 Not Found",
-        "Tokyo & Manila <drills>: region asia-pacific, global; topics alliances, military; stance hawkish",
+        "Tokyo &amp; Manila &lt;drills&gt;: region asia-pacific, global; topics alliances, military; stance hawkish",
     ]
+
+
+MENTIONS = ("<!channel>", "<!here>", "<!everyone>", "<@U0ADMIN>", "<#C0SECRET|secret>", "<!subteam^S0TEAM>")
+MARKUP = re.compile(r"<[!@#]")
+
+
+def hostile(text: str) -> str:
+    return f"{text} " + " ".join(MENTIONS) + " & <https://evil.example|click>"
+
+
+def test_nothing_a_result_says_can_mention_anyone_or_start_markup():
+    tagged = Result(
+        title=hostile("<!channel> Read this now"), url="https://example.org/a?b=1|<!here>", site=hostile("site"),
+        tags={"region": [Tag(label=hostile("label"), score=0.9)], "topic": [], "stance": []},
+        summary=[hostile("summary")], recommendations=[Recommendation(text=hostile("rec"), actor=hostile("actor"))],
+        errors=[{"plugin": hostile("plugin"), "message": hostile("message")}],
+    )
+    not_a_link = tagged.model_copy(update={"url": "!here"})
+    items = [Item(source=hostile("source"), key="k1", result=tagged, note=hostile("note")),
+             Item(source=hostile("source"), key="k2", result=not_a_link),
+             Item(source=hostile("source"), error=hostile("error"))]
+    rendered = json.dumps([reply_blocks(items), private_reply_blocks(items), reply_text(items),
+                           fix_tags_view("k1", tagged, channel="C1", thread_ts="1.0")], ensure_ascii=False)
+    assert not MARKUP.search(rendered), MARKUP.search(rendered)
+    assert "&lt;!channel&gt; Read this now" in reply_text(items) and "&amp;" in rendered
+    [heading] = [b["text"]["text"] for b in reply_blocks(items)[:1]]
+    assert heading.startswith("*<https://example.org/a?b=1%7C&lt;!here&gt;|&lt;!channel&gt; Read this now ")
+    assert reply_blocks(items[1:2])[0]["text"]["text"].startswith("*&lt;!channel&gt;")  # no link for a non-http address
 
 
 def test_long_summaries_are_clipped_to_what_slack_accepts():
@@ -133,6 +166,46 @@ def test_claims_are_first_come_and_survive_reopening(tmp_path):
     assert storage.Store(path).claim("event:Ev1")
     assert not storage.Store(path).claim("event:Ev1")
     assert storage.Store(path).claim("post:C1:1.0")
+
+
+def test_a_live_owners_claim_is_never_taken_over_and_an_expired_one_is(tmp_path, monkeypatch):
+    path = tmp_path / "bot.sqlite3"
+    first, second = storage.Store(path, owner="run-a"), storage.Store(path, owner="run-b")
+    assert first.claim("post:C1:1.0")
+    assert not second.claim("post:C1:1.0")  # run-a holds its lease: it is still answering
+    first.claim("post:C1:2.0")
+    first.finish("post:C1:2.0")
+    now = storage.time.time()
+    monkeypatch.setattr(storage.time, "time", lambda: now + storage.LEASE + 1)  # run-a stopped renewing: it died
+    assert storage.Store(path, owner="run-c").claim("post:C1:1.0")
+    assert not storage.Store(path, owner="run-d").claim("post:C1:2.0")  # its reply went out: never again
+
+
+def test_a_lease_is_renewed_while_its_run_lives_and_released_when_it_stops(tmp_path, monkeypatch):
+    monkeypatch.setattr(storage, "RENEW_EVERY", 0.05)
+    path = tmp_path / "bot.sqlite3"
+    live = storage.Store(path, owner="run-a")
+    assert live.claim("post:C1:1.0")
+
+    def lease() -> float:
+        with sqlite3.connect(path) as db:
+            return db.execute("SELECT lease FROM runs WHERE run = 'run-a'").fetchone()[0]
+
+    taken = lease()
+    deadline = storage.time.monotonic() + 10
+    while lease() == taken and storage.time.monotonic() < deadline:
+        storage.time.sleep(0.05)
+    assert lease() > taken
+    live.release()
+    assert storage.Store(path, owner="run-b").claim("post:C1:1.0")  # no need to wait for the lease to run out
+
+
+def test_a_claim_made_done_is_never_taken_over(tmp_path, monkeypatch):
+    path = tmp_path / "bot.sqlite3"
+    assert storage.Store(path, owner="run-a").claim("request:v0=abc", done=True)
+    now = storage.time.time()
+    monkeypatch.setattr(storage.time, "time", lambda: now + storage.LEASE + 1)
+    assert not storage.Store(path, owner="run-b").claim("request:v0=abc")
 
 
 def test_cached_results_expire_after_the_ttl(tmp_path, monkeypatch):
@@ -197,6 +270,15 @@ def test_secrets_stay_out_of_the_settings_repr():
         Settings.from_env({"POLICYTAG_CACHE_TTL": "a day"})
 
 
+def test_workers_and_the_job_limit_are_positive():
+    settings = Settings.from_env({"POLICYTAG_BOT_WORKERS": "2", "POLICYTAG_JOB_TIMEOUT": "2.5"})
+    assert (settings.workers, settings.job_timeout) == (2, 2.5)
+    assert (Settings.from_env({}).workers, Settings.from_env({}).job_timeout) == (4, 30.0)
+    for name, value in (("POLICYTAG_BOT_WORKERS", "0"), ("POLICYTAG_BOT_WORKERS", "1.5"), ("POLICYTAG_JOB_TIMEOUT", "0")):
+        with pytest.raises(BotSetupError, match=name):
+            Settings.from_env({name: value})
+
+
 @pytest.mark.parametrize("env, flags, mode", [
     ({}, {}, "console"),
     ({"SLACK_BOT_TOKEN": "b", "SLACK_APP_TOKEN": "a"}, {}, "socket"),
@@ -232,6 +314,23 @@ def test_a_token_slack_refuses_stops_the_bot_with_one_line(tmp_path):
     assert "Traceback" not in run.stderr and "xoxb-revoked-token" not in run.stderr
 
 
+def test_an_app_token_slack_refuses_stops_the_bot_with_one_line(tmp_path):
+    from tests.fake_slack import FakeSlack
+
+    with FakeSlack() as slack:
+        slack.fail("apps.connections.open", "invalid_auth", channel=None)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("POLICYTAG_", "SLACK_"))}
+        env.update({"SLACK_BOT_TOKEN": "xoxb-good-token", "SLACK_APP_TOKEN": "xapp-revoked-token",
+                    "POLICYTAG_SLACK_API_URL": slack.api_url, "POLICYTAG_DB": str(tmp_path / "bot.sqlite3")})
+        run = subprocess.run([sys.executable, "-m", "policytag.cli", "bot"], capture_output=True, text=True, env=env,
+                             cwd=REPO, timeout=120)
+        [opened] = slack.calls_to("apps.connections.open")
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines()[-1] == "policytag: Slack refused SLACK_APP_TOKEN: invalid_auth"
+    assert "Traceback" not in run.stderr and "xapp-revoked-token" not in run.stderr
+    assert opened.headers["authorization"] == "Bearer xapp-revoked-token"
+
+
 # --- manifest --------------------------------------------------------------------------
 
 def test_the_manifest_asks_for_exactly_what_the_listeners_use():
@@ -245,12 +344,16 @@ def test_the_manifest_asks_for_exactly_what_the_listeners_use():
     register_listeners(app)
     assert sorted(listener.ack_function.__name__ for listener in app._listeners) == [
         "app_mention_callback", "feedback_right_callback", "fix_tags_callback", "fix_tags_submission",
-        "message_callback", "policytag_callback",
+        "message_callback", "policytag_callback", "tag_message_callback",
     ]
-    # message in public and private channels, app_mention; their read scopes, chat:write, commands.
-    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {"app_mention", "message.channels", "message.groups"}
-    assert set(manifest["oauth_config"]["scopes"]["bot"]) == {"app_mentions:read", "channels:history", "groups:history", "chat:write", "commands"}
+    # message in public and private channels and DMs, app_mention; their read scopes, chat:write, commands.
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
+        "app_mention", "message.channels", "message.groups", "message.im"}
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
+        "app_mentions:read", "channels:history", "groups:history", "im:history", "chat:write", "commands"}
+    assert manifest["features"]["app_home"]["messages_tab_enabled"] is True  # so people can DM it
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/policytag"]
+    assert [(s["type"], s["callback_id"]) for s in manifest["features"]["shortcuts"]] == [("message", TAG_MESSAGE)]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True  # the buttons and the modal
     assert manifest["settings"]["socket_mode_enabled"] is True
 

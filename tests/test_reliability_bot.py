@@ -1,26 +1,30 @@
 """The bot under storage faults and a crash: ``policytag bot --http`` in a subprocess, its
 SQLite file locked by another process, on a read-only path or deleted while it runs,
-and the process killed mid-work and restarted. Every post is answered exactly once,
-and the reply says what could not be stored. All traffic stays on 127.0.0.1.
+the process killed mid-work and restarted, and two bots sharing one file. Every post
+is answered exactly once, and the reply says what could not be stored. All traffic
+stays on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from .articles import article_html
+from .fake_slack import BOT_USER_ID
 from .servers import RecordingServer, Response
 from .test_bot_http import QUIET, SECRET, TOKEN, Bot, feedback_click, message, replies_to, shown
 from .test_reliability import write_figures
 
-FIGURES = {"storage_faults": 0, "crashes": 0, "events": 0, "lost": 0, "duplicated": 0}
+FIGURES = {"storage_faults": 0, "crashes": 0, "shared_posts": 0, "events": 0, "lost": 0, "duplicated": 0}
 GATE = threading.Event()  # /held/<n> pages answer only once this is set
 
 
@@ -37,7 +41,7 @@ def held(request):
 
 @pytest.fixture(scope="module")
 def articles():
-    routes = {f"/article/{n}": Response(body=article_html(f"Article {n}").encode()) for n in range(40)}
+    routes = {f"/article/{n}": Response(body=article_html(f"Article {n}").encode()) for n in range(60)}
     routes.update({f"/held/{n}": held for n in range(5)})
     with RecordingServer(routes) as server:
         yield server
@@ -93,8 +97,11 @@ def test_killed_mid_work_then_restarted_answers_the_retry_exactly_once(slack, ar
     finally:
         GATE.set()
     assert posts_in(slack, in_flight["ts"]) == []
+    with sqlite3.connect(db) as file:
+        [(lease,)] = file.execute("SELECT max(lease) FROM runs").fetchall()
 
     with running_bot(slack, db, logs) as restarted:
+        time.sleep(max(0.0, lease - time.time()) + 0.1)  # the dead run's claims are its own until its lease runs out
         # Slack retries both deliveries after the restart, and once more for good measure.
         for retry in (1, 2):
             assert restarted.sender.event(in_flight, event_id="Ev-kill-inflight", retry=retry).status == 200
@@ -194,3 +201,20 @@ def test_database_on_a_read_only_path(slack, articles, tmp_path, existing):
     if not existing:
         assert "cannot use the database" in log
 
+
+
+def test_two_bots_on_one_database_answer_each_post_once(slack, articles, tmp_path):
+    """A rolling deploy: each post arrives as a message at one bot and as a mention at the other, at once."""
+    db = tmp_path / "bot.sqlite3"
+    events = [message(f"<@{BOT_USER_ID}> see <{articles.url(f'/article/{40 + n}')}>") for n in range(12)]
+    FIGURES["shared_posts"] += len(events)
+    with running_bot(slack, db, tmp_path / "a.log") as one, running_bot(slack, db, tmp_path / "b.log") as other, \
+            ThreadPoolExecutor(2) as pool:
+        for n, event in enumerate(events):
+            first, second = (one, other) if n % 2 else (other, one)
+            answers = [pool.submit(first.sender.event, event, event_id=f"Ev-shared-{n}"),
+                       pool.submit(second.sender.event, dict(event, type="app_mention"), event_id=f"Ev-shared-mention-{n}")]
+            assert [a.result().status for a in answers] == [200, 200]
+        for event in events:
+            replies_to(slack, event["ts"])
+        check_once(slack, events)

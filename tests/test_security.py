@@ -335,6 +335,7 @@ def test_sqlite_holds_exactly_what_security_md_says(tmp_path):
                   for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'sqlite_sequence'")}
     assert tables == {
         "seen": ["key", "at", "run", "done"],
+        "runs": ["run", "lease"],
         "results": ["key", "url", "text", "result", "at"],
         "feedback": ["id", "result_key", "url", "text", "user", "verdict", "region", "topic", "stance", "at"],
     }

@@ -1,11 +1,7 @@
-from slack_sdk.errors import SlackApiError
-
-from ...blocks import private_reply_blocks, reply_text
 from ...messages import what_to_tag
-from ...posting import post_items
+from ...posting import post_or_tell
 
 USAGE = "Usage: /policytag <link or article text>"
-NOT_A_MEMBER = ("not_in_channel", "channel_not_found")
 
 
 def policytag_callback(ack, command, context, client, respond, logger):
@@ -19,13 +15,7 @@ def policytag_callback(ack, command, context, client, respond, logger):
     services = context["services"]
 
     def post_result():
-        items = services.answerer.answer(request)
-        try:
-            post_items(client, items, channel=command["channel_id"])
-        except SlackApiError as exc:
-            if exc.response.get("error") not in NOT_A_MEMBER:
-                raise
-            # Where the bot may not post, the result goes to the user alone, by the command's response_url.
-            respond(response_type="ephemeral", replace_original=False, text=reply_text(items), blocks=private_reply_blocks(items))
+        # Where the bot may not post, the result goes to the user alone, by the command's response_url.
+        post_or_tell(client, respond, services.answerer.answer(request), channel=command["channel_id"])
 
     services.submit(logger, post_result)

@@ -13,7 +13,7 @@ from .answer import Answerer
 from .blocks import reply_blocks
 from .messages import find_links, what_to_tag
 
-SLACK_LINK = re.compile(r"<([^|>]+)\|([^>]+)>|<([^|>]+)>")
+SLACK_LINK = re.compile(r"<([^|<>]+)\|([^<>]+)>|<([^|<>]+)>")  # no "<" inside: a run of "<" cannot make it rescan
 BOLD = re.compile(r"\*([^*\n]+)\*")
 RULE = "─" * 40
 

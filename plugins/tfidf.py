@@ -26,6 +26,7 @@ DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 # leading \b the regex engine skips ahead to word characters: ~25% faster.
 WORD_TOKEN = re.compile(r"\w\w+")
 NON_ASCII = re.compile(r"[^\x00-\x7f]")
+WORD_CHARACTER = re.compile(r"\w")
 
 
 def strip_accents(text: str) -> str:
@@ -37,6 +38,21 @@ def strip_accents(text: str) -> str:
     for mark in {c for c in NON_ASCII.findall(text) if unicodedata.combining(c)}:
         text = text.replace(mark, "")
     return text
+
+
+def changes_words(text: str) -> bool:
+    """Whether stripping accents could change ``text``'s words: some character of it
+    decomposes into word characters ("é" into "e" and a mark). Curly quotes, dashes and
+    ellipses decompose into no word characters or none at all, and most non-ASCII
+    articles hold nothing else: stripping them would change no token. A combining mark
+    already in the text would be removed, joining the words around it."""
+    if text.isascii():
+        return False
+    for c in set(NON_ASCII.findall(text)):
+        decomposed = unicodedata.normalize("NFKD", c)
+        if unicodedata.combining(c) or decomposed != c and WORD_CHARACTER.search(decomposed):
+            return True
+    return False
 
 
 def supported(vectorizer) -> bool:
@@ -77,6 +93,8 @@ class FastTfidf:
         self.dtype = np.dtype(params["dtype"])
         self.idf = params["idf"]
         self.width = len(params["vocabulary"])
+        self.vocabulary = {term: column for term, column in params["vocabulary"].items() if " " not in term}
+        self.has_pairs = len(self.vocabulary) < self.width
         words: dict[str, int] = {}  # every word that is a feature or half of one
         unigrams, pairs = [], []
         for term, column in params["vocabulary"].items():
@@ -133,9 +151,9 @@ class FastTfidf:
             shape=(len(texts), self.width),
         )
         counts.sum_duplicates()
-        return self._weigh(counts)
+        return self.weigh(counts)
 
-    def _weigh(self, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    def weigh(self, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
         data = matrix.data
         if self.sublinear:
             np.log(data, out=data)

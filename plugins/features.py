@@ -6,7 +6,6 @@ word matrix, so a batch is tokenised a single time however many classifiers run.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,9 +16,10 @@ from scipy import sparse
 from policytag import Document, Featurizer, hookimpl
 from policytag.taxonomy import REGIONS
 
-from .artifacts import derived, load_artifact
-from .gazetteer import load_gazetteer
-from .tfidf import FastTfidf
+from .artifacts import load_artifact
+from .gazetteer import actor_names, load_gazetteer
+from .sentence_models import aggregate, analyse
+from .words import word_stream
 
 
 def build_word_vectorizer():
@@ -51,13 +51,14 @@ def place_features(texts: Sequence[str]) -> PlaceFeatures:
     """For each region: log count of mentions, share of all mentions, and first-mentioned;
     then how spread the mentions are (regions named, entropy), which marks global pieces."""
     gazetteer = load_gazetteer()
+    actors = actor_names()  # the United States and Canada as actors: not a subject's place
     index = {region: i for i, region in enumerate(REGIONS)}
     width = len(REGIONS)
     counts = np.zeros((len(texts), width), dtype=np.float32)
     first = np.zeros((len(texts), width), dtype=np.float32)
     mentions = []
     for row, text in enumerate(texts):
-        found = gazetteer.find(text)
+        found = [(name, region) for name, region in gazetteer.find(text) if name not in actors]
         by_region: dict[str, Counter] = {}
         for name, region in found:
             by_region.setdefault(region, Counter())[name] += 1
@@ -79,37 +80,21 @@ def place_features(texts: Sequence[str]) -> PlaceFeatures:
     return PlaceFeatures(matrix=sparse.csr_matrix(rows * PLACE_WEIGHT), mentions=mentions)
 
 
-# Where the author, in their own voice, prescribes a course of action (not quoting
-# someone): the mark of an argued piece, whatever the writer's vocabulary. Scaled to
-# sit beside L2-normalised TF-IDF rows; the weight was chosen with bench/designs.py.
-AUTHOR_VOICE = 0.7
+# The argument features sit beside L2-normalised TF-IDF rows; the weight was chosen by
+# cross-validation.
 ARGUMENT_WEIGHT = 0.3
 
 
-# The argument features are a share and a count, for which rough sentences (text up to
-# terminal punctuation or a line break) serve as well as blingfire's, at a fifth of the
-# cost: tagging without a summary never runs the real splitter. Training counts them
-# the same way.
-ROUGH_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)\]]*|\n|$)")
-
-
-def argument_features(texts: Sequence[str]) -> sparse.csr_matrix:
-    """Per text: share of sentences that prescribe, how many (log), the strongest cue."""
-    from policytag.recommendations import score_sentences
-
-    rows = np.zeros((len(texts), 3), dtype=np.float32)
-    for row, text in enumerate(texts):
-        scores = score_sentences(ROUGH_SENTENCE.findall(text)) or [0.0]
-        prescribing = sum(score >= AUTHOR_VOICE for score in scores)
-        rows[row] = (prescribing / len(scores), np.log1p(prescribing), max(scores))
-    return sparse.csr_matrix(rows * ARGUMENT_WEIGHT)
+def argument_rows(aggregates: np.ndarray) -> sparse.csr_matrix:
+    """The stance model's argument columns from per-text sentence aggregates."""
+    return sparse.csr_matrix(np.asarray(aggregates, dtype=np.float32).reshape(len(aggregates), -1) * ARGUMENT_WEIGHT)
 
 
 class WordFeaturizer(Featurizer):
     name = "words"
 
     def transform(self, documents: Sequence[Document]):
-        return derived("words", FastTfidf).transform([doc.text for doc in documents])
+        return word_stream(documents).text_rows
 
     @staticmethod
     def feature_names():
@@ -124,10 +109,13 @@ class PlaceFeaturizer(Featurizer):
 
 
 class ArgumentFeaturizer(Featurizer):
+    """Where and how hard the author argues: the sentence models' scores, aggregated per text."""
+
     name = "argument"
 
     def transform(self, documents: Sequence[Document]) -> sparse.csr_matrix:
-        return argument_features([doc.text for doc in documents])
+        analyses = analyse(documents)
+        return argument_rows(np.array([aggregate(a.prescribes, a.argues, a.restraint) for a in analyses]))
 
 
 @hookimpl

@@ -47,7 +47,7 @@ def probabilities_from_scores(scores: np.ndarray, platt: np.ndarray, normalise: 
     return probabilities
 
 
-def _sigmoid(scores: np.ndarray, platt: np.ndarray) -> np.ndarray:
+def sigmoid(scores: np.ndarray, platt: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(np.asarray(scores, dtype=np.float64) * platt[0] + platt[1])))
 
 
@@ -61,8 +61,8 @@ def linear_scores(linear: dict, X) -> np.ndarray:
 def two_stage_probabilities(argued_scores, direction_scores, platt: np.ndarray) -> np.ndarray:
     """Stance probabilities (restraint, hawkish, neutral) from the two stages' raw scores:
     does the author argue for a posture, and if so is it restraint."""
-    argued = _sigmoid(argued_scores, platt[0])
-    restraint = _sigmoid(direction_scores, platt[1])
+    argued = sigmoid(argued_scores, platt[0])
+    restraint = sigmoid(direction_scores, platt[1])
     return np.column_stack([argued * restraint, argued * (1 - restraint), 1 - argued])
 
 
@@ -72,7 +72,7 @@ def probabilities(model: dict, matrix) -> np.ndarray:
     if "argued" in linear:  # stance in two stages: does the author argue, and which way
         return two_stage_probabilities(
             linear_scores(linear["argued"], matrix),
-            linear_scores(linear["direction"], matrix[:, : model["n_words"]]),
+            linear_scores(linear["direction"], matrix),
             platt,
         )
     return probabilities_from_scores(linear_scores(linear, matrix), platt, model["normalise"])
@@ -112,7 +112,7 @@ class LinearClassifier(Classifier):
             tags = []
             for index in decide(scored[row], thresholds, self.multi_label, self.max_labels):
                 score = float(np.clip(scored[row, index], 0.0, 1.0))
-                evidence = self.evidence(words, extra, row, index, labels[index])
+                evidence = self.evidence(words, extra, row, index, labels[index], documents[row])
                 tags.append(self.make_tag(labels[index], score, evidence, thresholds[index]))
             out.append(tags)
         return out
@@ -120,7 +120,7 @@ class LinearClassifier(Classifier):
     def make_tag(self, label: str, score: float, evidence: list[str], threshold: float) -> Tag:
         return Tag(label=label, score=round(score, 4), evidence=evidence)
 
-    def evidence(self, words, extra: Any, row: int, index: int, label: str) -> list[str]:
+    def evidence(self, words, extra: Any, row: int, index: int, label: str, document: Document) -> list[str]:
         """The content terms of this document that pushed hardest toward ``label``."""
         weights = self.artifact["word_weights"][index]
         start, end = words.indptr[row], words.indptr[row + 1]

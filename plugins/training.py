@@ -23,9 +23,15 @@ from policytag.modelstore import ModelStore
 from policytag.stopwords import english_stop_words
 from policytag.taxonomy import LABELS
 
-from .features import argument_features, build_word_vectorizer, place_features
+from .features import argument_rows, build_word_vectorizer, place_features
+from .gazetteer import actor_words
+from .sentence_features import sentence_features
+from .sentence_training import (
+    aggregates, best_threshold, fit_sentence_models, fit_summary_model, out_of_fold_scores, sentence_targets,
+)
 from .linear import decide, probabilities_from_scores, two_stage_probabilities
 from .tfidf import tfidf_params
+from .words import WordTable
 
 FOLDS = 5
 SEED = 0
@@ -155,33 +161,82 @@ def linear_params(estimator) -> dict:
     }
 
 
+# A label is explained by the words most characteristic of it, not by whatever common
+# word happened to carry a small positive weight ("working", "said", "south").
+EVIDENCE_VOCABULARY = 250
+
+
 def word_weights(linear: dict, n_words: int) -> np.ndarray:
-    """The linear models' word coefficients, one row per label (for evidence)."""
+    """Per label, the weights of the words that may explain it (others zero): among each
+    label's EVIDENCE_VOCABULARY most positive word coefficients, those that point to this
+    label more than to any other ("china" explains no topic by itself)."""
     if "argued" in linear:  # two-stage stance: restraint, hawkish, neutral
         direction = linear["direction"]["coef"][0, :n_words]
-        return np.vstack([direction, -direction, -linear["argued"]["coef"][0, :n_words]]).astype(np.float32)
-    return np.asarray(linear["coef"][:, :n_words], dtype=np.float32)
+        weights = np.vstack([direction, -direction, -linear["argued"]["coef"][0, :n_words]])
+    else:
+        weights = np.array(linear["coef"][:, :n_words])
+    keep = np.zeros_like(weights, dtype=bool)
+    top = np.argsort(-weights, axis=1, kind="stable")[:, :EVIDENCE_VOCABULARY]
+    np.put_along_axis(keep, top, True, axis=1)
+    keep &= weights >= weights.max(axis=0, keepdims=True)
+    return np.where(keep & (weights > 0), weights, 0.0).astype(np.float32)
+
+
+def explanatory(term: str, stop: frozenset) -> bool:
+    """Whether a vocabulary term can be shown as evidence: letters only, not a stop word."""
+    return term.isalpha() and len(term) > 2 and not set(term.split()) <= stop
 
 
 @dataclass
 class Features:
-    """The seeds featurised once: words, places and argument matrices."""
+    """The seeds featurised once: words, places and argument matrices, and the sentence
+    models whose out-of-fold scores the argument matrix aggregates."""
 
     words: sparse.csr_matrix
     places: sparse.csr_matrix
     argument: sparse.csr_matrix
+    sentence_models: dict
+    subject_words: np.ndarray  # 0 for the actor words region must not learn from ("washington"), else 1
 
     def for_dimension(self, design: Design, dimension: str):
         if dimension == "region" and design.gazetteer:
-            return sparse.hstack([self.words, self.places], format="csr")
+            return sparse.hstack([self.words @ sparse.diags(self.subject_words), self.places], format="csr")
         if dimension == "stance" and design.argument:
             return sparse.hstack([self.words, self.argument], format="csr")
         return self.words
 
 
-def featurise(texts: Sequence[str], vectorizer) -> Features:
+def writer_of(seed: Seed) -> str:
+    """The batch a passage was written in (its id without the number): one writer's."""
+    return seed.id.rsplit("-", 1)[0]
+
+
+def document_folds(seeds: Sequence[Seed]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The cross-validation folds every stage shares: stratified by stance, and never a
+    writer's passages on both sides, so out-of-fold scores (from which calibration,
+    thresholds and reported metrics come) are scores for writing the models never saw,
+    as every real article is. Folds within a writer flattered the models by their habits."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    y = targets(seeds, "stance")
+    groups = [writer_of(seed) for seed in seeds]
+    return list(StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED).split(np.zeros(len(y)), y, groups))
+
+
+def featurise(seeds: Sequence[Seed], sentence_lists, titles: Sequence[str | None], vectorizer) -> Features:
+    """Every matrix the models learn from, computed as tagging computes it (one word stream)."""
+    stream = WordTable(tfidf_params(vectorizer)).read(sentence_lists)
+    texts = [" ".join(s) for s in sentence_lists]
+    sentences = sentence_features(stream, titles)
+    sentence_y = sentence_targets(seeds, sentences)
+    out_of_fold = out_of_fold_scores(sentences, sentence_y, document_folds(seeds))
+    models = fit_sentence_models(sentences, sentence_y, np.arange(sentences.matrix.shape[0]))
+    models["thresholds"] = {"prescribes": best_threshold(out_of_fold["prescribes"], sentence_y.prescribes)}
+    models["summary"] = fit_summary_model(seeds, sentences, out_of_fold)
     return Features(
-        words=vectorizer.transform(texts), places=place_features(texts).matrix, argument=argument_features(texts),
+        words=stream.text_rows, places=place_features(texts).matrix,
+        argument=argument_rows(aggregates(sentences, out_of_fold)), sentence_models=models,
+        subject_words=np.array([term not in actor_words() for term in vectorizer.get_feature_names_out()], dtype=np.float32),
     )
 
 
@@ -201,18 +256,16 @@ def _binary_model(design: Design, C: float):
 def fit_two_stage_stance(design: Design, seeds: Sequence[Seed], features: Features) -> FittedDimension:
     """Stance as 'does the author argue?' then 'restraint or hawkish?', each calibrated
     on out-of-fold scores, combined into the three stance probabilities."""
-    from sklearn.model_selection import StratifiedKFold
-
     X, y = features.for_dimension(design, "stance"), targets(seeds, "stance")
     n_words = features.words.shape[1]
     argued, restraint = (y != LABELS["stance"].index("neutral")).astype(int), (y == 0).astype(int)
     C = design.C["stance"]
     argued_scores, direction_scores = np.zeros(len(y)), np.zeros(len(y))
-    for train, test in StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED).split(X, y):
+    for train, test in document_folds(seeds):
         argued_scores[test] = _binary_model(design, C).fit(X[train], argued[train]).decision_function(X[test])
         sides = train[argued[train] == 1]
-        direction = _binary_model(design, C).fit(X[sides][:, :n_words], restraint[sides])
-        direction_scores[test] = direction.decision_function(X[test][:, :n_words])
+        direction = _binary_model(design, C).fit(X[sides], restraint[sides])
+        direction_scores[test] = direction.decision_function(X[test])
     platt = np.vstack([
         fit_platt(argued_scores[:, None], argued[:, None])[0],
         fit_platt(direction_scores[argued == 1][:, None], restraint[argued == 1][:, None])[0],
@@ -220,7 +273,7 @@ def fit_two_stage_stance(design: Design, seeds: Sequence[Seed], features: Featur
     sides = np.flatnonzero(argued)
     linear = {
         "argued": linear_params(_binary_model(design, C).fit(X, argued)),
-        "direction": linear_params(_binary_model(design, C).fit(X[sides][:, :n_words], restraint[sides])),
+        "direction": linear_params(_binary_model(design, C).fit(X[sides], restraint[sides])),
     }
     model = {"linear": linear, "platt": platt, "normalise": True, "n_words": n_words}
     out_of_fold = two_stage_probabilities(argued_scores, direction_scores, platt)
@@ -231,15 +284,14 @@ def fit_two_stage_stance(design: Design, seeds: Sequence[Seed], features: Featur
 
 def fit_dimension(design: Design, dimension: str, seeds: Sequence[Seed], features: Features) -> FittedDimension:
     """Cross-validate (for calibration, thresholds and metrics), then fit on all seeds."""
-    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
+    from sklearn.model_selection import cross_val_predict
 
     if dimension == "stance" and design.two_stage_stance:
         return fit_two_stage_stance(design, seeds, features)
     X, y = features.for_dimension(design, dimension), targets(seeds, dimension)
     learned = targets(seeds, dimension, primary=True) if dimension in TRAINED_ON_PRIMARY else y
-    splitter = (StratifiedKFold if learned.ndim == 1 else KFold)(n_splits=FOLDS, shuffle=True, random_state=SEED)
     estimator = build_estimator(design, dimension)
-    out_of_fold = cross_val_predict(estimator, X, learned, cv=splitter, method="decision_function")
+    out_of_fold = cross_val_predict(estimator, X, learned, cv=document_folds(seeds), method="decision_function")
     platt = fit_platt(out_of_fold, learned)
     probabilities = probabilities_from_scores(out_of_fold, platt, normalise=learned.ndim == 1)
     thresholds = choose_thresholds(dimension, probabilities, y, design.min_threshold)
@@ -254,9 +306,12 @@ def fit_dimension(design: Design, dimension: str, seeds: Sequence[Seed], feature
 
 def fit_all(seeds: Sequence[Seed], design: Design = SHIPPED):
     """The fitted vectorizer, seed features and every dimension's fitted model."""
-    texts = [main_text(s.text).text for s in seeds]  # what the tagger sees: page noise stripped
-    vectorizer = build_word_vectorizer().set_params(ngram_range=design.ngrams).fit(texts)
-    features = featurise(texts, vectorizer)
+    from policytag.sentences import split_sentences
+
+    pages = [main_text(s.text) for s in seeds]  # what the tagger sees: page noise stripped
+    sentence_lists = [split_sentences(page.text) for page in pages]
+    vectorizer = build_word_vectorizer().set_params(ngram_range=design.ngrams).fit([" ".join(s) for s in sentence_lists])
+    features = featurise(seeds, sentence_lists, [page.title for page in pages], vectorizer)
     return vectorizer, features, {d: fit_dimension(design, d, seeds, features) for d in SPECS}
 
 
@@ -274,8 +329,9 @@ def train(seeds: Sequence[Seed], out_dir, design: Design = SHIPPED) -> ModelStor
     artifacts = {"words": {
         **tfidf_params(vectorizer),
         "feature_names": names,
-        "explains": np.array([not set(term.split()) <= stop for term in names]),  # evidence worth showing
+        "explains": np.array([explanatory(term, stop) for term in names]),  # evidence worth showing
     }}
+    artifacts["sentences"] = features.sentence_models
     for dimension, f in fitted.items():
         artifacts[dimension] = {
             **f.model,

@@ -9,16 +9,25 @@ from .schema import Result, Tag
 DIMENSION_ORDER = ("region", "topic", "stance")
 
 
+SENTENCE = 60  # evidence longer than this is a sentence (stance's), shown on lines of its own
+
+
 def format_tags(tags: list[Tag]) -> str:
     parts = []
     for tag in tags:
         text = f"{tag.label} {tag.score:.2f}"
         if tag.low_confidence:
             text += " (low confidence)"
-        if tag.evidence:
-            text += f" ({', '.join(tag.evidence)})"
+        words = [e for e in tag.evidence if len(e) <= SENTENCE]
+        if words:
+            text += f" ({', '.join(words)})"
         parts.append(text)
     return " · ".join(parts) or "-"
+
+
+def quoted_evidence(tags: list[Tag]) -> list[str]:
+    """The sentences given as evidence (the stance's strongest argument), to quote."""
+    return [e for tag in tags for e in tag.evidence if len(e) > SENTENCE]
 
 
 def render_result(result: Result, width: int = 100) -> str:
@@ -28,9 +37,11 @@ def render_result(result: Result, width: int = 100) -> str:
     if result.url and result.url != heading:
         lines.append(f"  {result.url}")
     dimensions = [d for d in DIMENSION_ORDER if d in result.tags] + sorted(set(result.tags) - set(DIMENSION_ORDER))
+    wrap = textwrap.TextWrapper(width=width, initial_indent="    - ", subsequent_indent="      ")
+    quote = textwrap.TextWrapper(width=width, initial_indent="           “", subsequent_indent="            ")
     for dimension in dimensions:
         lines.append(f"  {dimension:<9}{format_tags(result.tags[dimension])}")
-    wrap = textwrap.TextWrapper(width=width, initial_indent="    - ", subsequent_indent="      ")
+        lines += [quote.fill(sentence) + "”" for sentence in quoted_evidence(result.tags[dimension])]
     if result.summary:
         lines.append("  summary")
         lines += [wrap.fill(sentence) for sentence in result.summary]

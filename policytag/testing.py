@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from .classifier import Classifier, Featurizer, featurizer_names
 from .schema import Document, Tag
 
+MAX_EVIDENCE_CHARS = 300  # a sentence: stance evidence is the sentence that argues it
 SAMPLE_TEXTS = (
     "The foreign ministers met in Geneva to restart talks on a ceasefire and the exchange of prisoners.",
     "Lawmakers want a larger defence budget and more warships in the Pacific to face down Beijing.",
@@ -167,11 +168,11 @@ def check_unusual_text(classifier: Classifier, featurizers=None) -> None:
 
 
 def check_evidence_is_short_text(classifier: Classifier, featurizers=None) -> None:
-    """Evidence, when given, is a short list of short strings (words or phrases from the text)."""
+    """Evidence, when given, is a short list of short strings (words, phrases or a sentence from the text)."""
     for tags in predict(classifier, SAMPLE_TEXTS, featurizers):
         for t in tags:
-            if len(t.evidence) > 10 or any(not isinstance(e, str) or len(e) > 100 for e in t.evidence):
-                _fail(classifier, f"evidence for {t.label!r} should be at most 10 strings of at most 100 characters")
+            if len(t.evidence) > 10 or any(not isinstance(e, str) or len(e) > MAX_EVIDENCE_CHARS for e in t.evidence):
+                _fail(classifier, f"evidence for {t.label!r} should be at most 10 strings of at most {MAX_EVIDENCE_CHARS} characters")
 
 
 CHECKS: tuple[Callable[..., None], ...] = (

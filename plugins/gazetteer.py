@@ -225,3 +225,32 @@ def build_gazetteer() -> Gazetteer:
         if city["population"] >= MIN_CITY_POPULATION and city["countrycode"] in by_code:
             add(city["name"], by_code[city["countrycode"]])
     return Gazetteer(names=names)
+
+
+# The taxonomy: "An article about US policy toward a place takes that place's region;
+# Washington being the actor does not make it north-america." The United States' and
+# Canada's national names name the actor far more often than the subject.
+ACTOR_COUNTRIES = ("United States", "Canada")
+
+
+@lru_cache(maxsize=1)
+def actor_names() -> frozenset[str]:
+    """The national names of :data:`ACTOR_COUNTRIES` (name, capital, other spellings,
+    demonyms), as the gazetteer spells them: "United States", "Washington", "Americans"."""
+    from countryinfo import CountryInfo
+
+    out = set()
+    for country in ACTOR_COUNTRIES:
+        info = CountryInfo(country).info()
+        demonym = info.get("demonym") or ""
+        for alias in [info.get("name"), (info.get("capital") or "").split(" D.C.")[0], *(info.get("altSpellings") or []),
+                      demonym, demonym + "s" if demonym else "", "America"]:
+            if alias and _usable(alias):
+                out |= {" ".join(_tokens(v)) for v in _variants(alias)}
+    return frozenset(out)
+
+
+def actor_words() -> frozenset[str]:
+    """The one-word actor names, lower-cased as word features are ("washington",
+    "americans", "us"); not the three-letter codes ("CAN" would be the verb)."""
+    return frozenset(name.lower() for name in actor_names() if " " not in name and not (name.isupper() and len(name) == 3))

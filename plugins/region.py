@@ -17,11 +17,11 @@ class RegionClassifier(LinearClassifier):
     max_labels = 3
     featurizer = ("words", "places")
 
-    def evidence(self, words, extra, row, index, label):
+    def evidence(self, words, extra, row, index, label, document):
         names = extra.mentions[row].get(label)  # extra: the places featurizer's output
         if names:
             return [name for name, _ in names.most_common(3)]
-        return super().evidence(words, extra, row, index, label)
+        return super().evidence(words, extra, row, index, label, document)
 
 
 @hookimpl

@@ -26,7 +26,6 @@ from .errors import one_line
 from .schema import ErrorReport
 
 ENTRY_POINT_GROUP = "policytag"
-DEFAULT_PLUGINS = ("policytag.default_text",)
 
 
 def _names_from_env(variable: str) -> set[str] | None:
@@ -70,9 +69,6 @@ def get_plugin_manager(*, entry_points: bool = True, extra: tuple = ()) -> Plugi
     disabled = _names_from_env("POLICYTAG_DISABLE_PLUGINS") or set()
     for name in disabled:
         pm.set_blocked(name)
-    for module_name in DEFAULT_PLUGINS:
-        module = __import__(module_name, fromlist=["_"])
-        pm.register_checked(module, module_name)
     installed = list(metadata.entry_points(group=ENTRY_POINT_GROUP)) if entry_points else []
     for ep in installed:
         if ep.name in disabled or (load_only is not None and ep.name not in load_only):
@@ -100,7 +96,7 @@ def _unknown_names(pm: PluginManager, installed: list, extra: tuple, load_only: 
     """Record a load error for each name in the plugin switches that no plugin has."""
     known = sorted({ep.name for ep in installed})
     listing = f"installed: {', '.join(known)}" if known else "no plugins are installed"
-    blockable = {*DEFAULT_PLUGINS, *(name for name, _ in extra)}  # the disable list also covers these
+    blockable = {name for name, _ in extra}  # the disable list also covers these
     for variable, names, also in (("POLICYTAG_LOAD_PLUGINS", load_only or set(), set()),
                                   ("POLICYTAG_DISABLE_PLUGINS", disabled, blockable)):
         for name in sorted(names - set(known) - also):

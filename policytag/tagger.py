@@ -277,7 +277,11 @@ class Tagger:
                 if index >= len(done):
                     result.errors.append(overran)
                 elif done[index][1] is not None:
-                    result.errors.append(ErrorReport(plugin=hook_name, message=one_line(done[index][1])))
+                    message = one_line(done[index][1])
+                    # One failure is reported once: the bundled hooks read the models the
+                    # featurizers read, and a missing model would otherwise be named thrice.
+                    if not any(error.message.endswith(message) for error in result.errors):
+                        result.errors.append(ErrorReport(plugin=hook_name, message=message))
                 else:
                     setattr(result, field, done[index][0])
 

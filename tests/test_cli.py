@@ -154,7 +154,7 @@ def test_a_plugin_switch_naming_no_plugin_is_warned():
     done = run_cli("tag", "-", input=TEXT, env={"POLICYTAG_LOAD_PLUGINS": "features,region,nosuch"})
     assert done.returncode == 0 and "  region   " in done.stdout and "nosuch" not in done.stdout
     assert done.stderr.splitlines() == ["policytag: warning: nosuch: POLICYTAG_LOAD_PLUGINS names 'nosuch', but no "
-                                        "plugin has that name (installed: features, region, stance, topic)"]
+                                        "plugin has that name (installed: features, recommendations, region, stance, summary, topic)"]
     nothing = run_cli("tag", "-", input=TEXT, env={"POLICYTAG_LOAD_PLUGINS": "nosuch"})
     assert nothing.returncode == 1 and nothing.stdout == ""
     assert nothing.stderr.splitlines()[1:] == ["policytag: standard input: no tags: no classifier is loaded"]
@@ -187,7 +187,7 @@ def test_train_without_out_writes_to_the_users_data_folder_not_the_package(tmp_p
     assert json.loads((out / "manifest.json").read_text())["artifacts"]
     assert (REPO / "models" / "manifest.json").read_bytes() == shipped
     assert f"models written to {out}" in done.stdout and f"POLICYTAG_MODELS={out} policytag tag" in done.stdout
-    assert done.stderr.startswith("policytag: training on 593 passages from ")
+    assert re.match(r"policytag: training on \d+ passages from ", done.stderr)
 
 
 def test_help_lists_every_command_and_option_with_help_and_no_markup():

@@ -12,7 +12,7 @@ from policytag.labelled import load_seeds
 from policytag.plugins.artifacts import shipped_seeds_dir
 from policytag.plugins.gazetteer import load_gazetteer
 from policytag import Document, Tagger
-from policytag.recommendations import PATTERNS, REPORTED, score_sentences
+from policytag.plugins.cues import BOTH_CUES, CUES, IMPERATIVE, NAMES
 from policytag.sentences import PARAGRAPH_BREAK, split_sentences
 
 from .conftest import SAMPLE_ARTICLE
@@ -39,13 +39,6 @@ def test_noise_lines_are_the_plain_regexs():
     assert [is_noise(line) for line in lines] == [bool(PLAIN_NOISE.search(edge)) for edge in edges]
 
 
-def test_every_cue_match_holds_one_of_its_words():
-    for sentence in (s for text in texts() for s in split_sentences(text)):
-        for pattern, _, words in PATTERNS:
-            if re.search(pattern.pattern, sentence, re.IGNORECASE):
-                assert any(word in sentence.lower() for word in words), (pattern.pattern, sentence)
-
-
 def test_gazetteer_tokens_and_longest_names():
     found = load_gazetteer().find("Iran's envoy met officials of Côte d'Ivoire and South Sudan in New York and Kenya.")
     names = [name for name, _ in found]
@@ -66,22 +59,33 @@ def test_one_call_split_is_the_paragraph_by_paragraph_split(seed_page):
         assert split_sentences(text) == plain(text)
 
 
-def test_cue_scores_are_the_sentence_by_sentence_scores():
-    """Each cue searched for in every sentence of the original case, IGNORECASE."""
-    def plain(sentence: str) -> float:
-        strength = max((w for p, w, _ in PATTERNS if re.search(p.pattern, sentence, re.IGNORECASE)), default=0.0)
-        if strength and sentence.rstrip().endswith("?"):
-            strength *= 0.3
-        if strength and re.search(REPORTED.pattern, sentence, re.IGNORECASE):
-            strength *= 0.6
-        return strength
+def test_cues_found_in_the_word_stream_are_the_sentence_by_sentence_cues():
+    """Each cue's phrases looked for in each sentence's own words, one sentence at a time."""
+    from sklearn.feature_extraction.text import strip_accents_unicode
 
+    from policytag.plugins.artifacts import load_artifact
+    from policytag.plugins.words import WordTable
+
+    def plain(sentence: str) -> list[float]:
+        words = re.findall(r"\w+", strip_accents_unicode(sentence.lower()))  # as the word features read it
+        found = [float(any(list(p) == words[i:i + len(p)] for p in phrases for i in range(len(words))))
+                 for _, phrases in CUES]
+        found += [float(bool(words) and words[0] in IMPERATIVE), float(bool(words) and words[0] == "let")]
+        found += [float(bool(re.search(r"[\"“”]", sentence))), float(bool(re.search(r"\?[ \"”’')]*$", sentence))),
+                  float(bool(re.search(r"[0-9]", sentence)))]
+        return found + [found[NAMES.index(a)] * found[NAMES.index(b)] for _, (a, b) in BOTH_CUES]
+
+    table = WordTable(load_artifact("words"))
     for text in texts():
         sentences = split_sentences(text)
-        assert score_sentences(sentences) == [plain(s) for s in sentences]
-    assert score_sentences(["İstanbul must wait.", "We urge talks."]) == [0.9, 0.9]  # lower() lengthens "İ"
-    assert score_sentences(["WASHINGTON MUST ACT.", "Let Us Talk.", "He Said We Should Go."]) == [0.9, 0.8, 0.9 * 0.6]
-    assert score_sentences([]) == []
+        assert table.read([sentences]).cue_matrix().tolist() == [plain(s) for s in sentences]
+    tricky = ["İstanbul must wait.", "Is it? Yes", "LET US TALK.", "stopgap measures were tried.", "Drop it.",
+              'He asked: "Why?"', "Should we? (Yes.)"]
+    got = table.read([tricky]).cue_matrix()
+    assert got.tolist() == [plain(s) for s in tricky]
+    assert got[1, NAMES.index("question")] == 0 and got[5, NAMES.index("question")] == 1
+    assert got[3, NAMES.index("imperative")] == 0 and got[4, NAMES.index("imperative")] == 1
+    assert table.read([[]]).cue_matrix().shape == (0, len(NAMES))
 
 
 def test_a_document_is_split_once_for_summary_and_recommendations(monkeypatch):
@@ -99,13 +103,11 @@ def test_a_document_is_split_once_for_summary_and_recommendations(monkeypatch):
     assert document == Document(text="One here. Two there.")  # the kept split is not part of equality
 
 
-def test_summary_scores_do_not_depend_on_the_hash_seed():
-    """Bit for bit: numbering words in set order made float near-ties, and so the chosen
-    sentences, differ between processes (Dask workers, --jobs)."""
+def test_summaries_do_not_depend_on_the_hash_seed():
+    """Processes (Dask workers, --jobs) with other hash seeds pick the same sentences."""
     program = (
-        "import json, sys; from policytag.sentences import split_sentences; "
-        "from policytag.summary import rank_sentences; "
-        "print(json.dumps([rank_sentences(split_sentences(t)).tolist() for t in json.load(sys.stdin)]))"
+        "import json, sys; from policytag import Tagger; "
+        "print(json.dumps([r.summary for r in Tagger().tag_many(json.load(sys.stdin))]))"
     )
     data = json.dumps(texts()[:20])
     outputs = {
@@ -142,18 +144,3 @@ def test_tagging_a_file_imports_no_fetching_bot_plotting_or_cluster_library():
     done = subprocess.run([sys.executable, "-c", program, str(SAMPLE_ARTICLE)], capture_output=True, text=True, check=True)
     imported = set(json.loads(done.stdout.replace("'", '"')))
     assert not imported & {"trafilatura", "slack_bolt", "slack_sdk", "matplotlib", "httpx", "dask", "distributed", "pyarrow"}
-
-
-def test_cosine_graph_is_the_plain_product_for_articles_and_long_reports():
-    import numpy as np
-    from scipy import sparse
-
-    from policytag.summary import DENSE_CELLS, cosine_graph
-
-    rng = np.random.default_rng(0)
-    for n, width in [(5, 7), (45, 300), (600, 900)]:  # the last is over DENSE_CELLS: scipy's product
-        rows = rng.random((n, width)) * (rng.random((n, width)) < 0.05)
-        rows[1] = rows[-1] = 0  # sentences with no content word
-        csr = sparse.csr_matrix(rows)
-        assert np.allclose(cosine_graph(csr.data, csr.indices, csr.indptr, width), rows @ rows.T, rtol=0, atol=1e-12)
-    assert 600 * 900 > DENSE_CELLS

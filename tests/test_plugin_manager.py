@@ -14,7 +14,7 @@ BUNDLED = {"features", "topic", "stance", "region"}
 
 
 def entry_point_names(pm):
-    return {name for name, plugin in pm.list_name_plugin() if plugin is not None} - {"policytag.default_text"}
+    return {name for name, plugin in pm.list_name_plugin() if plugin is not None}
 
 
 def test_bundled_plugins_come_through_entry_points():
@@ -100,7 +100,7 @@ def test_disable_list_covers_extra_plugins_load_list_only_entry_points(monkeypat
 
 def test_a_switch_naming_no_plugin_is_a_load_error(monkeypatch):
     monkeypatch.setenv("POLICYTAG_LOAD_PLUGINS", "features,regoin")
-    monkeypatch.setenv("POLICYTAG_DISABLE_PLUGINS", "topik,policytag.default_text")
+    monkeypatch.setenv("POLICYTAG_DISABLE_PLUGINS", "topik")
     pm = get_plugin_manager()
     assert entry_point_names(pm) == {"features"}
     blamed = {e.plugin: e.message for e in pm.load_errors}

@@ -1,0 +1,33 @@
+"""The bundled recommendation extractor: the sentences in which the author prescribes.
+
+A sentence is a recommendation when the per-sentence ``prescribes`` model (trained on
+sentences annotators marked as the author's own prescriptions, explicit or implicit,
+and not on calls the author reports from others) gives it a probability over the
+cut-off chosen by cross-validation. A text with no such sentence gets an empty list:
+it prescribes nothing. It runs ``trylast``, so any plugin's extractor answers first.
+"""
+
+from policytag import Recommendation, hookimpl
+from .artifacts import load_artifact
+from .cues import find_actor
+from .sentence_models import analyse
+
+MAX_RECOMMENDATIONS = 5
+MIN_WORDS, MAX_WORDS = 6, 80
+
+
+def prescriptions(document) -> list[Recommendation]:
+    """The document's prescriptive sentences, strongest first (earlier first on ties)."""
+    analysis = analyse([document])[0]
+    cut = load_artifact("sentences")["thresholds"]["prescribes"]
+    found = sorted(
+        (-float(p), i) for i, (sentence, p) in enumerate(zip(analysis.sentences, analysis.prescribes))
+        if p >= cut and MIN_WORDS <= sentence.count(" ") + 1 <= MAX_WORDS
+    )[:MAX_RECOMMENDATIONS]
+    return [Recommendation(text=analysis.sentences[i], actor=find_actor(analysis.sentences[i]), score=round(-neg, 2))
+            for neg, i in found]
+
+
+@hookimpl(trylast=True)
+def extract_recommendations(document):
+    return prescriptions(document)

@@ -124,7 +124,7 @@ def cmd_evaluate(args) -> int:
 
         seeds = load_seeds(Path(args.labelled))
         _say(f"tagging the {len(seeds)} labelled passages in {args.labelled}")
-        scores = evaluate_labelled(Tagger(summarize=False), seeds)
+        scores, sentence_scores = evaluate_labelled(Tagger(), seeds)
         title = f"policytag on {args.labelled} ({len(seeds)} passages)"
         models = _models_described(bundled_store())
     else:
@@ -133,17 +133,17 @@ def cmd_evaluate(args) -> int:
 
         seeds = load_seeds(shipped_seeds_dir())
         _say(f"cross-validating on the shipped seeds: {len(seeds)} passages, {FOLDS} folds (training {FOLDS} times)")
-        scores = cross_validate(seeds)
+        scores, sentence_scores = cross_validate(seeds), []
         title = f"{FOLDS}-fold cross-validation on the shipped seeds ({len(seeds)} passages)"
         models = {"models": f"trained fold by fold from the shipped seeds ({SHIPPED.name})",
                   "model version (seeds sha256)": seeds_hash(seeds)}
     print(title)
-    for score in scores.values():
+    for score in [*scores.values(), *sentence_scores]:
         print(score.render() + "\n")
     if args.report:
         from .report import write_report
 
-        print(f"report written to {write_report(Path(args.report), title, scores, models)}")
+        print(f"report written to {write_report(Path(args.report), title, scores, models, sentence_scores)}")
     return OK
 
 

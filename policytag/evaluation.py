@@ -104,8 +104,48 @@ def score_dimension(
     return DimensionScore(dimension, labels, per_label, micro, macro, top1 / count if count else 0.0, confusion, count)
 
 
-def evaluate_labelled(tagger, seeds) -> dict[str, DimensionScore]:
-    """Tag labelled passages with ``tagger`` and score region, topic and stance."""
+@dataclass
+class SentenceScore:
+    """Sentences found (recommendations, summary picks) against the sentences annotators
+    marked: precision, recall, F1 over all passages, and for recommendations how often a
+    passage with none marked gets none."""
+
+    what: str
+    precision: float
+    recall: float
+    f1: float
+    passages: int
+    silent_when_none: float | None = None
+
+    def render(self) -> str:
+        silent = "" if self.silent_when_none is None else f"   silent on passages with none {self.silent_when_none:.3f}"
+        return (f"== {self.what} ({self.passages} passages with sentence marks)\n"
+                f"precision {self.precision:.3f}   recall {self.recall:.3f}   F1 {self.f1:.3f}{silent}")
+
+
+def _key(sentence: str) -> str:
+    return " ".join(sentence.split()).lower()
+
+
+def score_sentences(what: str, gold: Sequence[Sequence[str]], found: Sequence[Sequence[str]], silence: bool = False) -> SentenceScore:
+    """Sentence-level precision and recall: a found sentence is right when a gold one is the same sentence."""
+    tp = fp = fn = 0
+    for g, f in zip(gold, found, strict=True):
+        gs, fs = {_key(x) for x in g}, {_key(x) for x in f}
+        tp, fp, fn = tp + len(gs & fs), fp + len(fs - gs), fn + len(gs - fs)
+    precision, recall, f1 = _prf(tp, fp, fn)
+    silent = None
+    if silence:
+        empty = [not f for g, f in zip(gold, found) if not g]
+        silent = sum(empty) / len(empty) if empty else 1.0
+    return SentenceScore(what, precision, recall, f1, len(gold), silent)
+
+
+def evaluate_labelled(tagger, seeds) -> tuple[dict[str, DimensionScore], list[SentenceScore]]:
+    """Tag labelled passages with ``tagger`` and score region, topic and stance, and, on
+    passages with sentence marks (seeds/dev), the recommendations against the sentences
+    both annotators marked and the summary against the sentences either picked (two
+    readers' three picks share one or two: either's pick is a sentence a reader chose)."""
     from .schema import Document
 
     results = tagger.tag_many([Document(text=s.text, source=s.id) for s in seeds])
@@ -114,4 +154,12 @@ def evaluate_labelled(tagger, seeds) -> dict[str, DimensionScore]:
         gold = [[s.stance] if dimension == "stance" else list(getattr(s, dimension)) for s in seeds]
         predicted = [[t.label for t in r.tags.get(dimension, [])] for r in results]
         scores[dimension] = score_dimension(dimension, gold, predicted)
-    return scores
+    marked = [(s, r) for s, r in zip(seeds, results) if s.marks]
+    sentences = []
+    if marked and tagger.summarize:
+        sentences = [
+            score_sentences("recommendations", [[x for x, votes in s.marks["recommendations"] if votes == 2] for s, _ in marked],
+                            [[rec.text for rec in r.recommendations] for _, r in marked], silence=True),
+            score_sentences("summary", [[x for x, _ in s.marks["summary"]] for s, _ in marked], [r.summary for _, r in marked]),
+        ]
+    return scores, sentences

@@ -8,6 +8,7 @@ not agree, so that it can be read without the README.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import numpy as np
 
 from . import __version__
 from .errors import PolicytagError
-from .evaluation import DimensionScore
+from .evaluation import DimensionScore, SentenceScore
 
 READING = """
 <h2>How to read this page</h2>
@@ -75,9 +76,11 @@ def _plot(score: DimensionScore, path: Path) -> None:
     plt.close(fig)
 
 
-def write_report(directory: Path, title: str, scores: dict[str, DimensionScore], models: dict[str, str]) -> Path:
+def write_report(directory: Path, title: str, scores: dict[str, DimensionScore], models: dict[str, str],
+                 sentences: Sequence[SentenceScore] = ()) -> Path:
     """Write ``index.html`` and one PNG per dimension into ``directory``; ``models`` says
-    which models were scored (folder, seeds hash, ...), shown as they are given."""
+    which models were scored (folder, seeds hash, ...), shown as they are given;
+    ``sentences``: the recommendation and summary scores, when the passages had marks."""
     directory.mkdir(parents=True, exist_ok=True)
     about = {**models, "evaluated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "policytag": __version__}
     parts = [f"<!doctype html><meta charset=utf-8><title>{html.escape(title)}</title>",
@@ -104,6 +107,17 @@ def write_report(directory: Path, title: str, scores: dict[str, DimensionScore],
             f"<th>primary in gold (matrix row)</th></tr>{rows}</table>"
             f"<p><img src='{image}' alt='confusion matrix for {html.escape(dimension)}, first labels only'></p>"
         )
+    if sentences:
+        rows = "".join(
+            f"<tr><td>{html.escape(s.what)}</td><td>{s.precision:.3f}</td><td>{s.recall:.3f}</td><td>{s.f1:.3f}</td>"
+            f"<td>{'' if s.silent_when_none is None else f'{s.silent_when_none:.3f}'}</td><td>{s.passages}</td></tr>"
+            for s in sentences)
+        parts.append(
+            "<h2>Recommendations and summary</h2><p>Against the sentences both annotators marked: a "
+            "recommendation or summary sentence is right when it is one of them. <em>Silent</em>: of the passages "
+            "in which the annotators marked no recommendation, the share that got none.</p>"
+            "<table><tr><th></th><th>precision</th><th>recall</th><th>F1</th><th>silent</th>"
+            f"<th>passages</th></tr>{rows}</table>")
     index = directory / "index.html"
     index.write_text("\n".join(parts), encoding="utf-8")
     return index

@@ -18,7 +18,7 @@ from policytag.taxonomy import REGIONS
 
 from .artifacts import load_artifact
 from .gazetteer import actor_names, load_gazetteer
-from .sentence_models import aggregate, analyse
+from .sentence_models import analyse
 from .words import word_stream
 
 
@@ -115,7 +115,7 @@ class ArgumentFeaturizer(Featurizer):
 
     def transform(self, documents: Sequence[Document]) -> sparse.csr_matrix:
         analyses = analyse(documents)
-        return argument_rows(np.array([aggregate(a.prescribes, a.argues, a.restraint) for a in analyses]))
+        return argument_rows(np.array([a.aggregates for a in analyses]).reshape(len(analyses), -1))
 
 
 @hookimpl

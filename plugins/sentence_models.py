@@ -45,6 +45,7 @@ class SentenceAnalysis:
     argues: np.ndarray
     restraint: np.ndarray
     summary: np.ndarray  # how much a reader would pick it for a summary (a linear score)
+    aggregates: np.ndarray  # the text's argument features (AGGREGATE_NAMES), what stance reads
 
 
 def score_rows(models: dict, features: SentenceFeatures) -> dict[str, np.ndarray]:
@@ -70,10 +71,11 @@ def analyse(documents: Sequence[Document]) -> list[SentenceAnalysis]:
         models = load_artifact("sentences")
         scores = score_rows(models, features)
         summary = linear_scores(models["summary"], summary_inputs(features, scores)) if len(features.dense) else np.zeros(0)
+        per_text = aggregate(features.indptr, *(scores[name] for name in MODELS))
         for i, document in enumerate(todo):
             rows = features.rows(i)
             document.__dict__[CACHE_KEY] = (document.text, SentenceAnalysis(
-                sentences=features.sentences[i], summary=np.atleast_1d(summary)[rows],
+                sentences=features.sentences[i], summary=np.atleast_1d(summary)[rows], aggregates=per_text[i],
                 **{name: scores[name][rows] for name in MODELS}))
     return [d.__dict__[CACHE_KEY][1] for d in documents]
 
@@ -85,18 +87,37 @@ AGGREGATE_NAMES = (
 )
 
 
-def aggregate(prescribes: np.ndarray, argues: np.ndarray, restraint: np.ndarray) -> np.ndarray:
-    """A text's argument features from its sentences' scores (zeros for no sentences)."""
-    if not len(argues):
-        return np.zeros(len(AGGREGATE_NAMES), dtype=np.float32)
-    top = np.sort(argues)[::-1][:3]
-    weight = argues.sum()
-    direction = float(((restraint - 0.5) * argues).sum() / weight) if weight > 0 else 0.0
-    return np.array([
-        argues.max(), top.mean(), (argues >= 0.5).mean(), np.log1p((argues >= 0.5).sum()),
-        prescribes.max(), np.log1p((prescribes >= 0.5).sum()),
-        direction, (argues * restraint).max(), (argues * (1 - restraint)).max(), argues[-3:].mean(),
-    ], dtype=np.float32)
+def aggregate(indptr: np.ndarray, prescribes: np.ndarray, argues: np.ndarray, restraint: np.ndarray) -> np.ndarray:
+    """Each text's argument features (:data:`AGGREGATE_NAMES`) from its sentences' scores,
+    text ``d`` owning sentences ``indptr[d]:indptr[d+1]``; zeros for a text with none.
+    Array operations over the whole batch: per text, numpy's call overhead cost more."""
+    counts = np.diff(indptr)
+    out = np.zeros((len(counts), len(AGGREGATE_NAMES)), dtype=np.float32)
+    filled = counts > 0
+    if not filled.any():
+        return out
+    starts, n = indptr[:-1][filled], counts[filled]
+    owner = np.repeat(np.arange(len(n)), n)
+
+    def total(values):
+        return np.add.reduceat(values, starts)
+
+    def peak(values):
+        return np.maximum.reduceat(values, starts)
+
+    strong, prescribing = argues >= 0.5, prescribes >= 0.5
+    order = np.lexsort((-argues, owner))  # within each text, strongest first
+    rank = np.arange(len(argues)) - np.repeat(starts, n)
+    top = np.bincount(owner, weights=np.where(rank < 3, argues[order], 0.0)) / np.minimum(n, 3)
+    last = rank >= np.repeat(n, n) - 3  # a text's last three sentences (in text order)
+    weight = total(argues)
+    direction = np.divide(total((restraint - 0.5) * argues), weight, out=np.zeros(len(n)), where=weight > 0)
+    out[filled] = np.column_stack([
+        peak(argues), top, total(strong) / n, np.log1p(total(strong)), peak(prescribes), np.log1p(total(prescribing)),
+        direction, peak(argues * restraint), peak(argues * (1 - restraint)),
+        np.bincount(owner, weights=np.where(last, argues, 0.0)) / np.minimum(n, 3),
+    ])
+    return out
 
 
 def strongest_argument(analysis: SentenceAnalysis, label: str) -> str | None:

@@ -107,8 +107,7 @@ def subset(features: SentenceFeatures, rows: np.ndarray) -> SentenceFeatures:
 
 def aggregates(features: SentenceFeatures, scores: dict[str, np.ndarray]) -> np.ndarray:
     """Each text's argument features from its sentences' scores."""
-    return np.array([aggregate(*(scores[name][features.rows(d)] for name in MODELS))
-                     for d in range(len(features.sentences))], dtype=np.float32).reshape(len(features.sentences), -1)
+    return aggregate(features.indptr, *(scores[name] for name in MODELS))
 
 
 def best_threshold(scores: np.ndarray, y: np.ndarray) -> float:

@@ -144,3 +144,27 @@ def test_tagging_a_file_imports_no_fetching_bot_plotting_or_cluster_library():
     done = subprocess.run([sys.executable, "-c", program, str(SAMPLE_ARTICLE)], capture_output=True, text=True, check=True)
     imported = set(json.loads(done.stdout.replace("'", '"')))
     assert not imported & {"trafilatura", "slack_bolt", "slack_sdk", "matplotlib", "httpx", "dask", "distributed", "pyarrow"}
+
+
+def test_argument_features_of_a_batch_are_each_texts_own():
+    """Computed over a batch at once, as one text at a time would compute them."""
+    import numpy as np
+
+    from policytag.plugins.sentence_models import AGGREGATE_NAMES, aggregate
+
+    def plain(prescribes, argues, restraint):
+        if not len(argues):
+            return np.zeros(len(AGGREGATE_NAMES))
+        strong = argues >= 0.5
+        direction = ((restraint - 0.5) * argues).sum() / argues.sum() if argues.sum() > 0 else 0.0
+        return np.array([argues.max(), np.sort(argues)[::-1][:3].mean(), strong.mean(), np.log1p(strong.sum()),
+                         prescribes.max(), np.log1p((prescribes >= 0.5).sum()), direction,
+                         (argues * restraint).max(), (argues * (1 - restraint)).max(), argues[-3:].mean()])
+
+    rng = np.random.default_rng(0)
+    indptr = np.r_[0, np.cumsum([5, 0, 1, 2, 30, 3, 0, 7])]
+    scores = rng.random((3, indptr[-1]))
+    scores[1, 8:10] = 0  # a text whose sentences argue nothing
+    expected = [plain(*scores[:, a:b]) for a, b in zip(indptr[:-1], indptr[1:])]
+    assert np.allclose(aggregate(indptr, *scores), expected, atol=1e-6)
+    assert aggregate(np.array([0]), *np.zeros((3, 0))).shape == (0, len(AGGREGATE_NAMES))

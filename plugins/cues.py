@@ -92,30 +92,18 @@ IMPERATIVE_IDS = np.zeros(BASE, dtype=bool)
 IMPERATIVE_IDS[[WORD_ID[w] for w in IMPERATIVE]] = True
 
 
-# Character classes as lookup tables over code points (the last slot: every code above).
-KIND = np.zeros(0x2020, dtype=np.uint8)
-KIND[[ord(c) for c in "\"“”"]] |= 1  # a quotation mark
-KIND[[ord(c) for c in " \"”’')"]] |= 2  # may follow a sentence's final punctuation
-KIND[ord("0"):ord("9") + 1] |= 4  # a digit
+DIGIT = re.compile(r"[0-9]")
+CLOSING = " \"”’')"
 
 
 def character_cues(sentences: Sequence[str]) -> np.ndarray:
     """Per sentence: holds a quotation mark; ends in a question mark (before closing
-    quotes and brackets); holds a digit. Read off the sentences' characters as one array."""
-    lengths = np.array([len(s) for s in sentences], dtype=np.int64)
-    codes = np.frombuffer("".join(sentences).encode("utf-32-le"), dtype=np.uint32)
-    starts = np.r_[0, np.cumsum(lengths)[:-1]]
-    out = np.zeros((len(sentences), 3), dtype=np.float32)
-    filled = lengths > 0
-    if not filled.any():
-        return out
-    starts = starts[filled]
-    kind = KIND[np.minimum(codes, len(KIND) - 1)]
-    out[filled, 0] = np.bitwise_or.reduceat(kind & 1, starts) > 0
-    last = np.maximum.reduceat(np.where(kind & 2, -1, np.arange(len(codes))), starts)
-    out[filled, 1] = (last >= starts) & (codes[np.maximum(last, 0)] == ord("?"))
-    out[filled, 2] = np.bitwise_or.reduceat(kind & 4, starts) > 0
-    return out
+    quotes and brackets); holds a digit."""
+    return np.array([
+        ['"' in s or "“" in s or "”" in s for s in sentences],
+        [s.rstrip(CLOSING).endswith("?") for s in sentences],
+        [DIGIT.search(s) is not None for s in sentences],
+    ], dtype=np.float32).T.reshape(len(sentences), 3)
 
 
 def cue_matrix(sentences: Sequence[str], stream: np.ndarray) -> np.ndarray:

@@ -121,17 +121,11 @@ class LinearClassifier(Classifier):
         return Tag(label=label, score=round(score, 4), evidence=evidence)
 
     def evidence(self, words, extra: Any, row: int, index: int, label: str, document: Document) -> list[str]:
-        """The content terms of this document that pushed hardest toward ``label``."""
-        weights = self.artifact["word_weights"][index]
+        """The content terms of this document that pushed hardest toward ``label`` (the
+        artifact's word weights are zero for every word that may not explain it)."""
         start, end = words.indptr[row], words.indptr[row + 1]
         columns = words.indices[start:end]
-        contributions = words.data[start:end] * weights[columns]
-        words_artifact = load_artifact("words")
-        names, explains = words_artifact["feature_names"], words_artifact["explains"]
-        found = []
-        for i in np.argsort(-contributions):
-            if contributions[i] <= 0 or len(found) == EVIDENCE_TERMS:
-                break
-            if explains[columns[i]]:  # stop words ("could", "more") explain nothing
-                found.append(str(names[columns[i]]))
-        return found
+        contributions = words.data[start:end] * self.artifact["word_weights"][index][columns]
+        best = np.argsort(-contributions)[:EVIDENCE_TERMS]
+        names = load_artifact("words")["feature_names"]
+        return [str(names[columns[i]]) for i in best if contributions[i] > 0]

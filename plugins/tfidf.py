@@ -40,19 +40,21 @@ def strip_accents(text: str) -> str:
     return text
 
 
-def changes_words(text: str) -> bool:
-    """Whether stripping accents could change ``text``'s words: some character of it
-    decomposes into word characters ("é" into "e" and a mark). Curly quotes, dashes and
-    ellipses decompose into no word characters or none at all, and most non-ASCII
-    articles hold nothing else: stripping them would change no token. A combining mark
-    already in the text would be removed, joining the words around it."""
+def strip_word_accents(text: str) -> str:
+    """``text`` with accents stripped only from the characters where that changes a word
+    ("é" to "e", a combining mark to nothing): the same words as stripping the whole text,
+    at a fraction of the cost. Curly quotes, dashes and ellipses, most articles' only
+    non-ASCII characters, change no word and are left as they are."""
     if text.isascii():
-        return False
+        return text
+    table = {}
     for c in set(NON_ASCII.findall(text)):
-        decomposed = unicodedata.normalize("NFKD", c)
-        if unicodedata.combining(c) or decomposed != c and WORD_CHARACTER.search(decomposed):
-            return True
-    return False
+        stripped = strip_accents(c)
+        if stripped != c and (unicodedata.combining(c) or WORD_CHARACTER.search(stripped)):
+            table[c] = stripped
+    if not table:
+        return text
+    return re.compile("[" + re.escape("".join(table)) + "]").sub(lambda m: table[m.group()], text)
 
 
 def supported(vectorizer) -> bool:

@@ -23,7 +23,7 @@ from scipy import sparse
 
 from . import cues
 from .artifacts import derived
-from .tfidf import FastTfidf, changes_words, strip_accents
+from .tfidf import FastTfidf, strip_word_accents
 
 TOKEN = re.compile(r"\w+")  # its tokens of two or more characters are TfidfVectorizer's (\b\w\w+\b)
 SEPARATOR = "_z_"  # a word text hardly ever holds: ends every sentence in the joined text (short: it is read 25,000 times a batch)
@@ -53,8 +53,8 @@ class WordTable:
     def read(self, sentence_lists: Sequence[Sequence[str]]) -> WordStream:
         flat = [s.replace("\n", " ") for sentences in sentence_lists for s in sentences]
         text = (f" {SEPARATOR}\n".join(flat) + f" {SEPARATOR}").lower() if flat else ""
-        if self.tfidf.strip and changes_words(text):
-            text = strip_accents(text)
+        if self.tfidf.strip:
+            text = strip_word_accents(text)
         ids = np.fromiter(map(self.ids.get, TOKEN.findall(text), repeat(self.unknown)), dtype=np.int64)
         counts = np.array([len(sentences) for sentences in sentence_lists], dtype=np.int64)
         return WordStream(self, flat, ids, np.r_[0, np.cumsum(counts)])
@@ -77,6 +77,12 @@ class WordStream:  # frozen, and cached_property still fills its __dict__
             shape=(n_rows, self.table.tfidf.width))
         matrix.sum_duplicates()
         return matrix
+
+    @cached_property
+    def sentence_lengths(self) -> np.ndarray:
+        """Each sentence's number of words (tokens)."""
+        ends = np.flatnonzero(self.ids == -1)
+        return np.diff(np.r_[-1, ends]) - 1
 
     @cached_property
     def sentence_of_word(self) -> np.ndarray:

@@ -51,6 +51,7 @@ class SentenceFeatures:
     matrix: sparse.csr_matrix
     dense: np.ndarray  # the cue and position part alone, unscaled (columns: FEATURE_NAMES)
     similarity: np.ndarray  # per sentence: cosine with its text's words, and with its text's title
+    words: sparse.csr_matrix
     indptr: np.ndarray
     sentences: list[tuple[str, ...]]
 
@@ -85,5 +86,5 @@ def sentence_features(stream: WordStream, titles: Sequence[str | None]) -> Sente
     title_rows = stream.table.tfidf.transform([t or "" for t in titles])
     similarity = np.column_stack([rowwise_cosine(words, stream.text_rows, owner), rowwise_cosine(words, title_rows, owner)])
     sentences = [tuple(stream.sentences[a:b]) for a, b in zip(stream.text_sentences[:-1], stream.text_sentences[1:])]
-    return SentenceFeatures(matrix=matrix, dense=dense, similarity=similarity, indptr=stream.text_sentences,
+    return SentenceFeatures(matrix=matrix, dense=dense, similarity=similarity, words=words, indptr=stream.text_sentences,
                             sentences=sentences)

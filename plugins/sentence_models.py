@@ -46,6 +46,12 @@ class SentenceAnalysis:
     restraint: np.ndarray
     summary: np.ndarray  # how much a reader would pick it for a summary (a linear score)
     aggregates: np.ndarray  # the text's argument features (AGGREGATE_NAMES), what stance reads
+    batch_words: object  # the batch's sentence word rows (scipy CSR): this text's start at ``first``
+    first: int
+
+    def word_rows(self, sentences: Sequence[int]):
+        """The unit-length word rows of some of this text's sentences (for similarities)."""
+        return self.batch_words[[self.first + i for i in sentences]]
 
 
 def score_rows(models: dict, features: SentenceFeatures) -> dict[str, np.ndarray]:
@@ -76,6 +82,7 @@ def analyse(documents: Sequence[Document]) -> list[SentenceAnalysis]:
             rows = features.rows(i)
             document.__dict__[CACHE_KEY] = (document.text, SentenceAnalysis(
                 sentences=features.sentences[i], summary=np.atleast_1d(summary)[rows], aggregates=per_text[i],
+                batch_words=features.words, first=rows.start,
                 **{name: scores[name][rows] for name in MODELS}))
     return [d.__dict__[CACHE_KEY][1] for d in documents]
 

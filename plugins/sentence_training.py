@@ -102,6 +102,7 @@ def out_of_fold_scores(features: SentenceFeatures, targets: SentenceTargets, fol
 def subset(features: SentenceFeatures, rows: np.ndarray) -> SentenceFeatures:
     """The given rows as a :class:`SentenceFeatures` (for scoring only)."""
     return SentenceFeatures(matrix=features.matrix[rows], dense=features.dense[rows], similarity=features.similarity[rows],
+                            words=features.words[rows],
                             indptr=np.array([0, len(rows)]), sentences=[])
 
 

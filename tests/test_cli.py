@@ -109,7 +109,8 @@ def test_evaluate_on_a_labelled_file_writes_a_report(tmp_path):
     done = run_cli("evaluate", str(REPO / "seeds" / "dev"), "--report", str(report))
     assert done.returncode == 0, done.stderr
     assert "== region" in done.stdout and "micro-F1" in done.stdout and "confusion" in done.stdout
-    assert done.stderr == f"policytag: tagging the 140 labelled passages in {REPO / 'seeds' / 'dev'}\n"
+    assert re.fullmatch(rf"policytag: tagging the \d+ labelled passages in {re.escape(str(REPO / 'seeds' / 'dev'))}\n", done.stderr)
+    assert "== recommendations" in done.stdout and "== summary" in done.stdout  # seeds/dev has sentence marks
     html = (report / "index.html").read_text()
     assert "confusion-stance.png" in html and (report / "confusion-stance.png").stat().st_size > 1000
 

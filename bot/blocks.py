@@ -80,6 +80,9 @@ def feedback_buttons(key: str) -> dict:
     }
 
 
+SHOWN_RECOMMENDATIONS = 5  # the strongest; a thread reply stays readable
+
+
 def item_blocks(item: Item) -> list[dict]:
     """The blocks for one article: heading, tags, summary, recommendations, feedback buttons."""
     if item.result is None:
@@ -89,8 +92,10 @@ def item_blocks(item: Item) -> list[dict]:
     if result.summary:
         blocks.append(section(bullets("Summary", result.summary)))
     if result.recommendations:
-        lines = [f"{r.actor}: {r.text}" if r.actor and not r.text.startswith(r.actor) else r.text for r in result.recommendations]
-        blocks.append(section(bullets("Recommendations", lines)))
+        shown = result.recommendations[:SHOWN_RECOMMENDATIONS]
+        lines = [f"{r.actor}: {r.text}" if r.actor and not r.text.startswith(r.actor) else r.text for r in shown]
+        more = len(result.recommendations) - len(shown)
+        blocks.append(section(bullets("Recommendations" + (f" (the {len(shown)} strongest of {len(result.recommendations)})" if more else ""), lines)))
     if result.errors:
         notes = "; ".join(f"{e.plugin}: {e.message}" for e in result.errors)
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(escape(f"some tags are missing: {notes}"))}]})

@@ -49,7 +49,9 @@ CUES: tuple[tuple[str, list[tuple[str, ...]]], ...] = (
     ("better_to", _phrases("{better,wiser,safer,cheaper,smarter} to|far better")),
     ("can_and_should", _phrases("can and should|can and must|could and should")),
     ("instead", _phrases("instead|rather than")),
-    ("could_would", _phrases("{could,would} {help,play,also,work,build,invest,consider,start,offer,begin,collaborate}")),
+    ("could_would", _phrases("{could,would} {help,play,also,work,build,invest,consider,start,offer,begin,collaborate,give,"
+                             "allow,ensure,reduce,strengthen,save,add,cushion,outlast,bite,serve,go}|would be {safer,better,"
+                             "cheaper,wiser,smarter,fairer}")),
     ("cannot_afford", _phrases("cannot afford|can t afford|no longer afford|no substitute|no alternative")),
     ("needs_is", _phrases("{needs,need} is|{needs,need} now is")),
     ("first_person", _phrases("we|our|us|i|my|ourselves")),
@@ -62,6 +64,9 @@ IMPERATIVE = frozenset((
     "reduce scrap talk leave forget remember consider treat offer demand pay spend ban tighten ease"
 ).split())
 START_CUES = ("imperative", "let_us")
+# Words that may come before a sentence's verb without making it less of an imperative:
+# "And stop pretending…", "Finally, separate the two files.", "Second, distinguish…".
+LEADING = frozenset("and but so then finally first second third fourth fifth next lastly instead now also rather".split())
 TEXT_CUES = ("quoted", "question", "number")
 # A modal inside reported or quoted speech is someone else's prescription ("the minister
 # said Kyiv must…"): the two together, which a linear model cannot see from each alone.
@@ -69,7 +74,7 @@ BOTH_CUES = (("reported_modal", ("modal", "reported")), ("reported_call_modal", 
              ("quoted_modal", ("modal", "quoted")))
 NAMES = tuple(name for name, _ in CUES) + START_CUES + TEXT_CUES + tuple(name for name, _ in BOTH_CUES)
 
-WORD_ID = {w: i for i, w in enumerate(sorted({w for _, phrases in CUES for p in phrases for w in p} | IMPERATIVE | {"let"}))}
+WORD_ID = {w: i for i, w in enumerate(sorted({w for _, phrases in CUES for p in phrases for w in p} | IMPERATIVE | LEADING | {"let"}))}
 UNKNOWN = len(WORD_ID)  # the id of a word no cue has
 BASE = len(WORD_ID) + 1
 MAX_PHRASE = max(len(p) for _, phrases in CUES for p in phrases)
@@ -90,6 +95,8 @@ for _n in range(1, MAX_PHRASE + 1):
     PHRASE_TABLES.append((np.array([k for k, _ in _pairs], dtype=np.int64), np.array([c for _, c in _pairs], dtype=np.int64)))
 IMPERATIVE_IDS = np.zeros(BASE, dtype=bool)
 IMPERATIVE_IDS[[WORD_ID[w] for w in IMPERATIVE]] = True
+LEADING_IDS = np.zeros(BASE, dtype=bool)
+LEADING_IDS[[WORD_ID[w] for w in LEADING]] = True
 
 
 DIGIT = re.compile(r"[0-9]")
@@ -106,13 +113,28 @@ def character_cues(sentences: Sequence[str]) -> np.ndarray:
     ], dtype=np.float32).T.reshape(len(sentences), 3)
 
 
-def cue_matrix(sentences: Sequence[str], stream: np.ndarray) -> np.ndarray:
+def first_words(stream: np.ndarray) -> np.ndarray:
+    """Each sentence's position of its first word after at most two :data:`LEADING` words
+    (the verb of an imperative), or of its end (-1) when it has none. ``stream`` as for
+    :func:`cue_matrix`."""
+    ends = np.flatnonzero(stream == -1)
+    if not len(ends):
+        return ends
+    starts = np.r_[0, ends[:-1] + 1]
+    for _ in range(2):  # "And finally, ..."
+        at = stream[np.minimum(starts, len(stream) - 1)]
+        starts = np.where((starts < ends) & (at >= 0) & LEADING_IDS[np.clip(at, 0, BASE - 1)], starts + 1, starts)
+    return starts
+
+
+def cue_matrix(sentences: Sequence[str], stream: np.ndarray, first: np.ndarray) -> np.ndarray:
     """One row per sentence, one 0/1 column per cue (see :data:`NAMES`).
 
     ``stream`` is the sentences' words in order as cue-word ids (:data:`WORD_ID`,
-    :data:`UNKNOWN` for other words), each sentence ended by -1 (see :mod:`.words`).
-    Only the positions of cue words are looked at: a phrase of n words is n cue words at
-    consecutive positions, its key the number their ids make in base :data:`BASE`.
+    :data:`UNKNOWN` for other words), each sentence ended by -1 (see :mod:`.words`);
+    ``first``: each sentence's :func:`first_words` position. Only the positions of cue
+    words are looked at: a phrase of n words is n cue words at consecutive positions, its
+    key the number their ids make in base :data:`BASE`.
     """
     out = np.zeros((len(sentences), len(NAMES)), dtype=np.float32)
     if not sentences:
@@ -133,11 +155,10 @@ def cue_matrix(sentences: Sequence[str], stream: np.ndarray) -> np.ndarray:
         found = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
         hit = consecutive & (keys[found] == key)
         out[row_of[: len(key)][hit], columns[found[hit]]] = 1.0
-    starts = np.r_[0, ends[:-1] + 1]
-    first = np.where(starts < ends, stream[np.minimum(starts, len(stream) - 1)], -1)
+    word = stream[first]  # -1 for a sentence with no word after its leading ones
     base = len(CUES)
-    out[:, base] = (first >= 0) & IMPERATIVE_IDS[np.clip(first, 0, BASE - 1)]
-    out[:, base + 1] = first == WORD_ID["let"]
+    out[:, base] = (word >= 0) & IMPERATIVE_IDS[np.clip(word, 0, BASE - 1)]
+    out[:, base + 1] = word == WORD_ID["let"]
     out[:, base + 2:base + 5] = character_cues(sentences)
     for column, (_, (a, b)) in enumerate(BOTH_CUES, start=base + 5):
         out[:, column] = out[:, NAMES.index(a)] * out[:, NAMES.index(b)]

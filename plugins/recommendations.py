@@ -3,17 +3,22 @@
 A sentence is a recommendation when the per-sentence ``prescribes`` model (trained on
 sentences annotators marked as the author's own prescriptions, explicit or implicit,
 and not on calls the author reports from others) gives it a probability over the
-cut-off chosen by cross-validation. A text with no such sentence gets an empty list:
+cut-off chosen by cross-validation, and it is not a question. A text with no such sentence gets an empty list:
 it prescribes nothing. It runs ``trylast``, so any plugin's extractor answers first.
 """
 
 from policytag import Recommendation, hookimpl
 from .artifacts import load_artifact
-from .cues import find_actor
+from .cues import CLOSING, find_actor
 from .sentence_models import analyse
 
-MAX_RECOMMENDATIONS = 5
-MIN_WORDS, MAX_WORDS = 6, 80
+MAX_RECOMMENDATIONS = 10  # a think-tank report's closing section can hold more than five
+MIN_WORDS, MAX_WORDS = 3, 80  # "Stop the guns first." prescribes
+
+
+def asks(sentence: str) -> bool:
+    """A question prescribes nothing, whatever its modal ("So what should Washington do?")."""
+    return sentence.rstrip(CLOSING).endswith("?")
 
 
 def prescriptions(document) -> list[Recommendation]:
@@ -22,7 +27,7 @@ def prescriptions(document) -> list[Recommendation]:
     cut = load_artifact("sentences")["thresholds"]["prescribes"]
     found = sorted(
         (-float(p), i) for i, (sentence, p) in enumerate(zip(analysis.sentences, analysis.prescribes))
-        if p >= cut and MIN_WORDS <= sentence.count(" ") + 1 <= MAX_WORDS
+        if p >= cut and MIN_WORDS <= sentence.count(" ") + 1 <= MAX_WORDS and not asks(sentence)
     )[:MAX_RECOMMENDATIONS]
     return [Recommendation(text=analysis.sentences[i], actor=find_actor(analysis.sentences[i]), score=round(-neg, 2))
             for neg, i in found]

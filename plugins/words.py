@@ -100,8 +100,26 @@ class WordStream:  # frozen, and cached_property still fills its __dict__
         rows = text_of_sentence[self.sentence_of_word] if len(self.sentences) else np.zeros(0, dtype=np.int64)
         return self.table.tfidf.weigh(self._counts(rows, len(self.text_sentences) - 1))
 
+    @cached_property
+    def cue_ids(self) -> np.ndarray:
+        """The words as cue-word ids (see :mod:`.cues`), sentence ends as -1."""
+        return np.where(self.ids >= 0, self.table.cue[self.ids], -1)
+
+    @cached_property
+    def first_words(self) -> np.ndarray:
+        """Each sentence's position (in ``ids``) of its first word after any leading ones."""
+        return cues.first_words(self.cue_ids)
+
     def cue_matrix(self) -> np.ndarray:
-        return cues.cue_matrix(self.sentences, np.where(self.ids >= 0, self.table.cue[self.ids], -1))
+        return cues.cue_matrix(self.sentences, self.cue_ids, self.first_words)
+
+    def first_word_rows(self) -> sparse.csr_matrix:
+        """Per sentence, a 1 in the TF-IDF column of its first word after any leading ones
+        (an imperative's verb, a recommendation's subject), when that word is a feature."""
+        columns = self.table.column[self.ids[self.first_words]]  # a sentence end or other word: -1
+        keep = columns >= 0
+        return sparse.csr_matrix((np.ones(int(keep.sum()), dtype=self.table.tfidf.dtype), (np.flatnonzero(keep), columns[keep])),
+                                 shape=(len(self.sentences), self.table.tfidf.width))
 
 
 _last: list = [None, None]  # (the documents of the last batch read, its stream)

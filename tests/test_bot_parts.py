@@ -96,6 +96,13 @@ def test_reply_blocks_show_title_site_tags_summary_recommendations_and_buttons()
     assert all(len(b["text"]["text"]) <= SECTION_LIMIT for b in blocks if b["type"] == "section")
 
 
+def test_a_reply_shows_the_five_strongest_recommendations_and_says_how_many_there_are():
+    many = result().model_copy(update={"recommendations": [Recommendation(text=f"Step {i} should come next.") for i in range(7)]})
+    text = json.dumps(reply_blocks([Item(source="u", key="k", result=many)]), ensure_ascii=False)
+    assert "*Recommendations (the 5 strongest of 7)*" in text
+    assert "Step 4 should" in text and "Step 5 should" not in text
+
+
 def test_errors_are_one_line_and_results_are_separated_by_dividers():
     items = [Item(source="https://x.example/gone", error="couldn't fetch that page: 404 Not Found"),
              Item(source="https://example.org/a", key="k1", result=result())]

@@ -12,7 +12,7 @@ from policytag.labelled import load_seeds
 from policytag.plugins.artifacts import shipped_seeds_dir
 from policytag.plugins.gazetteer import load_gazetteer
 from policytag import Document, Tagger
-from policytag.plugins.cues import BOTH_CUES, CUES, IMPERATIVE, NAMES
+from policytag.plugins.cues import BOTH_CUES, CUES, IMPERATIVE, LEADING, NAMES
 from policytag.sentences import PARAGRAPH_BREAK, split_sentences
 
 from .conftest import SAMPLE_ARTICLE
@@ -70,7 +70,11 @@ def test_cues_found_in_the_word_stream_are_the_sentence_by_sentence_cues():
         words = re.findall(r"\w+", strip_accents_unicode(sentence.lower()))  # as the word features read it
         found = [float(any(list(p) == words[i:i + len(p)] for p in phrases for i in range(len(words))))
                  for _, phrases in CUES]
-        found += [float(bool(words) and words[0] in IMPERATIVE), float(bool(words) and words[0] == "let")]
+        verb = words[:]
+        for _ in range(2):
+            if verb and verb[0] in LEADING:
+                verb = verb[1:]
+        found += [float(bool(verb) and verb[0] in IMPERATIVE), float(bool(verb) and verb[0] == "let")]
         found += [float(bool(re.search(r"[\"“”]", sentence))), float(bool(re.search(r"\?[ \"”’')]*$", sentence))),
                   float(bool(re.search(r"[0-9]", sentence)))]
         return found + [found[NAMES.index(a)] * found[NAMES.index(b)] for _, (a, b) in BOTH_CUES]
@@ -80,11 +84,12 @@ def test_cues_found_in_the_word_stream_are_the_sentence_by_sentence_cues():
         sentences = split_sentences(text)
         assert table.read([sentences]).cue_matrix().tolist() == [plain(s) for s in sentences]
     tricky = ["İstanbul must wait.", "Is it? Yes", "LET US TALK.", "stopgap measures were tried.", "Drop it.",
-              'He asked: "Why?"', "Should we? (Yes.)"]
+              'He asked: "Why?"', "Should we? (Yes.)", "And finally, stop.", "Finally and", "And"]
     got = table.read([tricky]).cue_matrix()
     assert got.tolist() == [plain(s) for s in tricky]
     assert got[1, NAMES.index("question")] == 0 and got[5, NAMES.index("question")] == 1
     assert got[3, NAMES.index("imperative")] == 0 and got[4, NAMES.index("imperative")] == 1
+    assert got[7, NAMES.index("imperative")] == 1 and not got[8:, NAMES.index("imperative")].any()
     assert table.read([[]]).cue_matrix().shape == (0, len(NAMES))
 
 

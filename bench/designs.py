@@ -1,78 +1,102 @@
 """Compare candidate designs for the bundled models (how the shipped one was chosen).
 
-For each design and dimension: 5-fold cross-validation on the training seeds, the
-score on the held-out dev set, and what it says about the shared seed page. Designs
-are :class:`policytag.plugins.training.Design` values run through the same code as
-``policytag train``; the output table is recorded in ``models/MODEL_CARD.md``.
+Each design (a :class:`policytag.plugins.training.Design`) is trained on the shipped
+seeds exactly as ``policytag train`` trains, into a temporary folder, and measured
+three ways: cross-validation on the seeds (folds never split a writer), the held-out
+development set (``policytag evaluate seeds/dev``), and, when ``../shared/realdev`` is
+beside the checkout, the real published articles (its ``score.py``, which never shows
+their texts). Choices are made on the real articles and cross-validation together;
+the table is recorded in ``models/MODEL_CARD.md``.
 
-    python bench/designs.py            # prints a markdown table
+    python bench/designs.py            # prints a markdown table (about a minute a design)
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
-from policytag.cleaning import main_text
-from policytag.evaluation import score_dimension
-from policytag.labelled import load_seeds
-from policytag.plugins import training
-from policytag.plugins.artifacts import shipped_seeds_dir
-from policytag.plugins.linear import probabilities
-
-SEED_PAGE = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "000_7ce1f44099c1afb5.txt"
-SHIPPED = training.SHIPPED
-DESIGNS = [
-    SHIPPED,
-    replace(SHIPPED, name="LR, stronger regularisation (C/4)", C={k: v / 4 for k, v in SHIPPED.C.items()}),
-    replace(SHIPPED, name="LR, weaker regularisation (C*4)", C={k: v * 4 for k, v in SHIPPED.C.items()}),
-    replace(SHIPPED, name="LR, words and word pairs", ngrams=(1, 2)),
-    replace(SHIPPED, name="LR, no gazetteer", gazetteer=False),
-    replace(SHIPPED, name="LR, secondary labels need p >= 0.5", min_threshold=0.5),
-    replace(SHIPPED, name="linear SVM", model="svm", C={"topic": 0.5, "stance": 0.25, "region": 0.5}),
-    replace(SHIPPED, name="stance: two stages, words only", argument=False),
-    replace(SHIPPED, name="stance: one multinomial model", two_stage_stance=False, argument=False),
-]
-HEADLINE = {"region": "top1_accuracy", "topic": "micro_f1", "stance": "macro_f1"}
+REPO = Path(__file__).resolve().parents[1]
+REALDEV = REPO.parent / "shared" / "realdev" / "score.py"
+SHIPPED_NAME = "shipped"
 
 
-def predict(design, vectorizer, fitted, dimension, texts):
-    X = training.featurise(texts, vectorizer).for_dimension(design, dimension)
-    f = fitted[dimension]
-    return training.predicted_labels(dimension, probabilities(f.model, X), f.thresholds)
+def designs():
+    from policytag.plugins.training import SHIPPED
+
+    return [
+        replace(SHIPPED, name=SHIPPED_NAME),
+        replace(SHIPPED, name="stronger regularisation (C/4)", C={k: v / 4 for k, v in SHIPPED.C.items()}),
+        replace(SHIPPED, name="weaker regularisation (C*4)", C={k: v * 4 for k, v in SHIPPED.C.items()}),
+        replace(SHIPPED, name="region: no gazetteer", gazetteer=False),
+        replace(SHIPPED, name="region: learns from US/Canada national names", actor_blind_region=False),
+        replace(SHIPPED, name="stance: no register balancing", balance_register=False),
+        replace(SHIPPED, name="stance: no sentence-model argument features", argument=False),
+        replace(SHIPPED, name="stance: one multinomial model", two_stage_stance=False),
+    ]
 
 
-def run(design, seeds, dev, page):
-    vectorizer, _, fitted = training.fit_all(seeds, design)
-    dev_texts = [main_text(s.text).text for s in dev]
-    row = {}
-    for dimension in training.SPECS:
-        held = score_dimension(dimension, training.gold_labels(dev, dimension), predict(design, vectorizer, fitted, dimension, dev_texts))
-        [on_page] = predict(design, vectorizer, fitted, dimension, [page])
-        key = HEADLINE[dimension]
-        row[dimension] = (fitted[dimension].score.summary()[key], held.summary()[key], "+".join(on_page) if dimension == "topic" else on_page[0])
-    return row
+def measure(design, seeds, folder: Path) -> dict:
+    from policytag.plugins.training import train
+
+    started = time.perf_counter()
+    manifest = train(seeds, folder, design).manifest
+    cv = manifest["cross_validation"]["metrics"]
+    env = {**os.environ, "POLICYTAG_MODELS": str(folder)}
+    out = {"cv": (cv["region"]["top1_accuracy"], cv["topic"]["micro_f1"], cv["stance"]["macro_f1"]),
+           "train_s": time.perf_counter() - started}
+    dev = subprocess.run([sys.executable, "-m", "policytag.cli", "evaluate", str(REPO / "seeds" / "dev")],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    out["dev"] = _dev_figures(dev)
+    if REALDEV.is_file():
+        with tempfile.NamedTemporaryFile(suffix=".json") as report:
+            subprocess.run([sys.executable, str(REALDEV), "--no-baseline", "--json", report.name],
+                           capture_output=True, text=True, env=env, cwd=REPO, check=True)
+            real = json.loads(Path(report.name).read_text())["policytag"]
+        out["real"] = {k: real.get(k) for k in ("region_top1", "topic_microF1", "stance_macroF1", "stance_ECE",
+                                                "rec_precision", "rec_recall", "summary_F1")}
+    return out
+
+
+def _dev_figures(text: str) -> tuple[float, float, float]:
+    """Region top-1, topic micro-F1 and stance macro-F1 from ``policytag evaluate``'s report."""
+    figures, dimension = {}, None
+    for line in text.splitlines():
+        if line.startswith("== "):
+            dimension = line.split()[1]
+        elif line.startswith("top-1 accuracy") and dimension:
+            parts = line.split()
+            figures[dimension] = {"top1": float(parts[2]), "micro": float(parts[4]), "macro": float(parts[6])}
+    return figures["region"]["top1"], figures["topic"]["micro"], figures["stance"]["macro"]
 
 
 def main() -> int:
+    from policytag.labelled import load_seeds
+    from policytag.plugins.artifacts import shipped_seeds_dir
+
     seeds = load_seeds(shipped_seeds_dir())
-    dev = load_seeds(shipped_seeds_dir() / "dev")
-    page = main_text(SEED_PAGE.read_text(encoding="utf-8")).text
-    print(f"{len(seeds)} training passages (5-fold CV), {len(dev)} dev passages\n")
-    print("| design | region top-1 CV / dev | topic micro-F1 CV / dev | stance macro-F1 CV / dev | seed page: region, topics, stance | s |")
+    print(f"{len(seeds)} training passages; dev = seeds/dev; real = ../shared/realdev (80 articles)\n")
+    print("| design | region top-1 CV / dev / real | topic micro-F1 CV / dev / real | stance macro-F1 CV / dev / real "
+          "(ECE real) | recommendations P / R real | summary F1 real |")
     print("|---|---|---|---|---|---|")
-    for design in DESIGNS:
-        started = time.perf_counter()
-        r = run(design, seeds, dev, page)
-        cells = " | ".join(f"{r[d][0]:.3f} / {r[d][1]:.3f}" for d in ("region", "topic", "stance"))
-        print(f"| {design.name} | {cells} | {r['region'][2]}, {r['topic'][2]}, {r['stance'][2]} | {time.perf_counter() - started:.0f} |", flush=True)
+    for design in designs():
+        with tempfile.TemporaryDirectory() as folder:
+            r = measure(design, seeds, Path(folder))
+        real = r.get("real") or {}
+
+        def cell(i, key):
+            return f"{r['cv'][i]:.3f} / {r['dev'][i]:.3f} / " + (f"{real[key]:.3f}" if key in real else "–")
+        print(f"| {design.name} | {cell(0, 'region_top1')} | {cell(1, 'topic_microF1')} | {cell(2, 'stance_macroF1')}"
+              f" ({real.get('stance_ECE', float('nan')):.3f}) | {real.get('rec_precision', float('nan')):.3f} / "
+              f"{real.get('rec_recall', float('nan')):.3f} | {real.get('summary_F1', float('nan')):.3f} |", flush=True)
     return 0
 
 
 if __name__ == "__main__":
-    np.seterr(over="ignore")
     sys.exit(main())

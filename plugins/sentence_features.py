@@ -53,8 +53,7 @@ class SentenceFeatures:
 
     matrix: sparse.csr_matrix
     dense: np.ndarray  # the cue and position part alone, unscaled (columns: FEATURE_NAMES)
-    similarity: np.ndarray  # per sentence: cosine with its text's words, and with its text's title
-    words: sparse.csr_matrix
+    words: sparse.csr_matrix  # the words part alone (unit rows)
     indptr: np.ndarray
     sentences: list[tuple[str, ...]]
 
@@ -79,16 +78,21 @@ def rowwise_cosine(rows: sparse.csr_matrix, others: sparse.csr_matrix, owner: np
     return np.bincount(row_of, weights=products, minlength=rows.shape[0]).astype(np.float32)
 
 
-def sentence_features(stream: WordStream, titles: Sequence[str | None]) -> SentenceFeatures:
-    """Rows for every sentence of every text of a batch, from its word stream (and titles)."""
+def similarities(stream: WordStream, words: sparse.csr_matrix, titles: Sequence[str | None]) -> np.ndarray:
+    """Per sentence: its cosine with its text's words, and with its text's title (what
+    the summary reads; computed only when a summary is asked for)."""
+    counts = np.diff(stream.text_sentences)
+    owner = np.repeat(np.arange(len(counts)), counts)
+    title_rows = stream.table.tfidf.transform([t or "" for t in titles])
+    return np.column_stack([rowwise_cosine(words, stream.text_rows, owner), rowwise_cosine(words, title_rows, owner)])
+
+
+def sentence_features(stream: WordStream) -> SentenceFeatures:
+    """Rows for every sentence of every text of a batch, from its word stream."""
     counts = np.diff(stream.text_sentences)
     words = stream.sentence_rows()
-    owner = np.repeat(np.arange(len(counts)), counts)
     dense = np.hstack([stream.cue_matrix(), position_matrix(counts, stream.sentence_lengths)])
     matrix = sparse.hstack([words, stream.first_word_rows() * FIRST_WORD_WEIGHT, sparse.csr_matrix(dense[:, MODEL_COLUMNS] * CUE_WEIGHT)],
                            format="csr", dtype=np.float32)
-    title_rows = stream.table.tfidf.transform([t or "" for t in titles])
-    similarity = np.column_stack([rowwise_cosine(words, stream.text_rows, owner), rowwise_cosine(words, title_rows, owner)])
     sentences = [tuple(stream.sentences[a:b]) for a, b in zip(stream.text_sentences[:-1], stream.text_sentences[1:])]
-    return SentenceFeatures(matrix=matrix, dense=dense, similarity=similarity, words=words, indptr=stream.text_sentences,
-                            sentences=sentences)
+    return SentenceFeatures(matrix=matrix, dense=dense, words=words, indptr=stream.text_sentences, sentences=sentences)

@@ -15,7 +15,7 @@ the same document reuse it instead of splitting and scoring again.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -23,7 +23,7 @@ from policytag import Document
 
 from .artifacts import load_artifact
 from .linear import linear_scores, sigmoid
-from .sentence_features import FEATURE_NAMES, SentenceFeatures, sentence_features
+from .sentence_features import FEATURE_NAMES, SentenceFeatures, sentence_features, similarities
 from .words import word_stream
 
 MODELS = ("prescribes", "argues", "restraint")
@@ -36,22 +36,46 @@ _SUMMARY_COLUMNS = [FEATURE_NAMES.index(name) for name in SUMMARY_CUES]
 CACHE_KEY = "_policytag_sentence_analysis"
 
 
-@dataclass(frozen=True)
-class SentenceAnalysis:
-    """One text's sentences and, per sentence, each model's probability."""
+class BatchAnalysis:
+    """A batch's sentence analysis, computed once and shared by each document's view: the
+    sentence models' scores and each text's argument features at once; the summary scores
+    only when a summary is first asked for (tagging without one never computes them)."""
 
-    sentences: tuple[str, ...]
-    prescribes: np.ndarray
-    argues: np.ndarray
-    restraint: np.ndarray
-    summary: np.ndarray  # how much a reader would pick it for a summary (a linear score)
-    aggregates: np.ndarray  # the text's argument features (AGGREGATE_NAMES), what stance reads
-    batch_words: object  # the batch's sentence word rows (scipy CSR): this text's start at ``first``
-    first: int
+    def __init__(self, documents: Sequence[Document]) -> None:
+        self.stream = word_stream(documents)
+        self.titles = [d.title for d in documents]
+        self.features = sentence_features(self.stream)
+        self.models = load_artifact("sentences")
+        self.scores = score_rows(self.models, self.features)
+        self.aggregates = aggregate(self.features.indptr, *(self.scores[name] for name in MODELS))
+
+    @cached_property
+    def summary(self) -> np.ndarray:
+        if not len(self.features.dense):
+            return np.zeros(0)
+        similarity = similarities(self.stream, self.features.words, self.titles)
+        return np.atleast_1d(linear_scores(self.models["summary"], summary_inputs(self.features, self.scores, similarity)))
+
+
+class SentenceAnalysis:
+    """One text's view of its batch's analysis: its sentences and, per sentence, each
+    model's probability and its summary score."""
+
+    def __init__(self, batch: BatchAnalysis, index: int) -> None:
+        self.batch, self.index = batch, index
+        self.rows = batch.features.rows(index)
+        self.sentences: tuple[str, ...] = batch.features.sentences[index]
+        self.prescribes, self.argues, self.restraint = (batch.scores[name][self.rows] for name in MODELS)
+        self.aggregates = batch.aggregates[index]  # the text's argument features (AGGREGATE_NAMES)
+
+    @property
+    def summary(self) -> np.ndarray:
+        """How much a reader would pick each sentence for a summary (a linear score)."""
+        return self.batch.summary[self.rows]
 
     def word_rows(self, sentences: Sequence[int]):
         """The unit-length word rows of some of this text's sentences (for similarities)."""
-        return self.batch_words[[self.first + i for i in sentences]]
+        return self.batch.features.words[[self.rows.start + i for i in sentences]]
 
 
 def score_rows(models: dict, features: SentenceFeatures) -> dict[str, np.ndarray]:
@@ -62,10 +86,9 @@ def score_rows(models: dict, features: SentenceFeatures) -> dict[str, np.ndarray
             for name in MODELS}
 
 
-def summary_inputs(features: SentenceFeatures, scores: dict[str, np.ndarray]) -> np.ndarray:
+def summary_inputs(features: SentenceFeatures, scores: dict[str, np.ndarray], similarity: np.ndarray) -> np.ndarray:
     """Per sentence, the summary model's inputs (:data:`SUMMARY_FEATURES`)."""
-    return np.column_stack([features.dense[:, _SUMMARY_COLUMNS], scores["prescribes"], scores["argues"],
-                            features.similarity])
+    return np.column_stack([features.dense[:, _SUMMARY_COLUMNS], scores["prescribes"], scores["argues"], similarity])
 
 
 def analyse(documents: Sequence[Document]) -> list[SentenceAnalysis]:
@@ -73,17 +96,9 @@ def analyse(documents: Sequence[Document]) -> list[SentenceAnalysis]:
     kept on each document for the hooks that read it later."""
     todo = [d for d in documents if CACHE_KEY not in d.__dict__ or d.__dict__[CACHE_KEY][0] is not d.text]
     if todo:
-        features = sentence_features(word_stream(todo), [d.title for d in todo])
-        models = load_artifact("sentences")
-        scores = score_rows(models, features)
-        summary = linear_scores(models["summary"], summary_inputs(features, scores)) if len(features.dense) else np.zeros(0)
-        per_text = aggregate(features.indptr, *(scores[name] for name in MODELS))
+        batch = BatchAnalysis(todo)
         for i, document in enumerate(todo):
-            rows = features.rows(i)
-            document.__dict__[CACHE_KEY] = (document.text, SentenceAnalysis(
-                sentences=features.sentences[i], summary=np.atleast_1d(summary)[rows], aggregates=per_text[i],
-                batch_words=features.words, first=rows.start,
-                **{name: scores[name][rows] for name in MODELS}))
+            document.__dict__[CACHE_KEY] = (document.text, SentenceAnalysis(batch, i))
     return [d.__dict__[CACHE_KEY][1] for d in documents]
 
 

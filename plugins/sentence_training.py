@@ -101,8 +101,7 @@ def out_of_fold_scores(features: SentenceFeatures, targets: SentenceTargets, fol
 
 def subset(features: SentenceFeatures, rows: np.ndarray) -> SentenceFeatures:
     """The given rows as a :class:`SentenceFeatures` (for scoring only)."""
-    return SentenceFeatures(matrix=features.matrix[rows], dense=features.dense[rows], similarity=features.similarity[rows],
-                            words=features.words[rows],
+    return SentenceFeatures(matrix=features.matrix[rows], dense=features.dense[rows], words=features.words[rows],
                             indptr=np.array([0, len(rows)]), sentences=[])
 
 
@@ -124,14 +123,15 @@ def best_threshold(scores: np.ndarray, y: np.ndarray) -> float:
     return best
 
 
-def fit_summary_model(seeds: Sequence[Seed], features: SentenceFeatures, scores: dict[str, np.ndarray]) -> dict:
+def fit_summary_model(seeds: Sequence[Seed], features: SentenceFeatures, scores: dict[str, np.ndarray],
+                      similarity: np.ndarray) -> dict:
     """The summary model: a logistic regression on :data:`.sentence_models.SUMMARY_FEATURES`,
     fitted to how many of the two annotators picked each sentence (as a soft target)."""
     from sklearn.linear_model import LogisticRegression
 
     from .training import linear_params
 
-    inputs = summary_inputs(features, scores)
+    inputs = summary_inputs(features, scores, similarity)
     rows, picked = [], []
     for d, seed in enumerate(seeds):
         if seed.marks is None or not seed.marks.get("summary"):

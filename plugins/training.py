@@ -25,7 +25,7 @@ from policytag.taxonomy import LABELS
 
 from .features import argument_rows, build_word_vectorizer, place_features
 from .gazetteer import actor_words
-from .sentence_features import sentence_features
+from .sentence_features import sentence_features, similarities
 from .sentence_training import (
     aggregates, best_threshold, fit_sentence_models, fit_summary_model, out_of_fold_scores, sentence_targets,
 )
@@ -59,7 +59,9 @@ class Design:
     gazetteer: bool = True
     min_threshold: float = 0.05  # lowest threshold a secondary label may have
     two_stage_stance: bool = True  # argues at all? then which way (see plugins/stance.py)
-    argument: bool = True  # the stance model reads how much the author prescribes
+    argument: bool = True  # the stance model reads the sentence models' argument features
+    balance_register: bool = True  # weigh reporting and opinion forms alike (register_balanced_weights)
+    actor_blind_region: bool = True  # region does not learn from the US's and Canada's national names
 
 
 SHIPPED = Design(name="logistic regression, words, gazetteer")
@@ -197,7 +199,8 @@ class Features:
 
     def for_dimension(self, design: Design, dimension: str):
         if dimension == "region" and design.gazetteer:
-            return sparse.hstack([self.words @ sparse.diags(self.subject_words), self.places], format="csr")
+            words = self.words @ sparse.diags(self.subject_words) if design.actor_blind_region else self.words
+            return sparse.hstack([words, self.places], format="csr")
         if dimension == "stance" and design.argument:
             return sparse.hstack([self.words, self.argument], format="csr")
         return self.words
@@ -224,12 +227,12 @@ def featurise(seeds: Sequence[Seed], sentence_lists, titles: Sequence[str | None
     """Every matrix the models learn from, computed as tagging computes it (one word stream)."""
     stream = WordTable(tfidf_params(vectorizer)).read(sentence_lists)
     texts = [" ".join(s) for s in sentence_lists]
-    sentences = sentence_features(stream, titles)
+    sentences = sentence_features(stream)
     sentence_y = sentence_targets(seeds, sentences)
     out_of_fold = out_of_fold_scores(sentences, sentence_y, document_folds(seeds))
     models = fit_sentence_models(sentences, sentence_y, np.arange(sentences.matrix.shape[0]))
     models["thresholds"] = {"prescribes": best_threshold(out_of_fold["prescribes"], sentence_y.prescribes)}
-    models["summary"] = fit_summary_model(seeds, sentences, out_of_fold)
+    models["summary"] = fit_summary_model(seeds, sentences, out_of_fold, similarities(stream, sentences.words, titles))
     return Features(
         words=stream.text_rows, places=place_features(texts).matrix,
         argument=argument_rows(aggregates(sentences, out_of_fold)), sentence_models=models,
@@ -278,7 +281,7 @@ def fit_two_stage_stance(design: Design, seeds: Sequence[Seed], features: Featur
     argued, restraint = (y != LABELS["stance"].index("neutral")).astype(int), (y == 0).astype(int)
     C = design.C["stance"]
     argued_scores, direction_scores = np.zeros(len(y)), np.zeros(len(y))
-    sw = register_balanced_weights(seeds, argued)
+    sw = register_balanced_weights(seeds, argued) if design.balance_register else np.ones(len(y))
     for train, test in document_folds(seeds):
         argued_scores[test] = _binary_model(design, C).fit(X[train], argued[train], sample_weight=sw[train]).decision_function(X[test])
         sides = train[argued[train] == 1]
@@ -338,9 +341,22 @@ def cross_validate(seeds: Sequence[Seed], design: Design = SHIPPED) -> dict[str,
     return {d: fitted.score for d, fitted in fit_all(seeds, design)[2].items()}
 
 
+def ignoring(model: dict, n_columns: int) -> dict:
+    """A model fitted without the features a classifier always hands it after the words
+    (region's places, stance's argument features), given zero weights for them."""
+    def padded(linear):
+        return {**linear, "coef": np.hstack([linear["coef"], np.zeros((linear["coef"].shape[0], n_columns))])}
+    linear = model["linear"]
+    return {**model, "linear": {k: padded(v) for k, v in linear.items()} if "argued" in linear else padded(linear)}
+
+
 def train(seeds: Sequence[Seed], out_dir, design: Design = SHIPPED) -> ModelStore:
     """Fit every bundled model on ``seeds`` and write them with their manifest to ``out_dir``."""
     vectorizer, features, fitted = fit_all(seeds, design)
+    if not design.argument:
+        fitted["stance"].model = ignoring(fitted["stance"].model, features.argument.shape[1])
+    if not design.gazetteer:
+        fitted["region"].model = ignoring(fitted["region"].model, features.places.shape[1])
     n_words = features.words.shape[1]
     names = vectorizer.get_feature_names_out()
     stop = english_stop_words()

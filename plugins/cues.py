@@ -36,6 +36,7 @@ def _phrases(*groups: str) -> list[tuple[str, ...]]:
 # ("shouldn't" is "shouldn" "t", "let's" is "let" "s").
 CUES: tuple[tuple[str, list[tuple[str, ...]]], ...] = (
     ("modal", _phrases("should|must|ought to|need to|needs to|has to|have to")),
+    ("needs", _phrases("need|needs|require|requires|deserve|deserves|warrant|warrants|merit|merits")),
     ("modal_not", _phrases("should not|must not|shouldn|mustn|need not|ought not|cannot be allowed")),
     ("modal_past", _phrases("should have|must have|ought to have")),
     ("time_to", _phrases("{it,now} is time|it s time|high time|time has come|time for")),

@@ -55,7 +55,7 @@ class Design:
     name: str
     ngrams: tuple[int, int] = (1, 1)
     model: str = "logistic"  # logistic | svm (linear models: tagging computes their scores itself)
-    C: dict[str, float] = field(default_factory=lambda: {"topic": 8.0, "stance": 4.0, "region": 8.0})
+    C: dict[str, float] = field(default_factory=lambda: {"topic": 8.0, "stance": 4.0, "region": 32.0})
     gazetteer: bool = True
     min_threshold: float = 0.05  # lowest threshold a secondary label may have
     two_stage_stance: bool = True  # argues at all? then which way (see plugins/stance.py)
@@ -225,7 +225,7 @@ def document_folds(seeds: Sequence[Seed]) -> list[tuple[np.ndarray, np.ndarray]]
 
 def featurise(seeds: Sequence[Seed], sentence_lists, titles: Sequence[str | None], vectorizer) -> Features:
     """Every matrix the models learn from, computed as tagging computes it (one word stream)."""
-    stream = WordTable(tfidf_params(vectorizer)).read(sentence_lists)
+    stream = WordTable(tfidf_params(vectorizer)).read(sentence_lists, titles)
     texts = [" ".join(s) for s in sentence_lists]
     sentences = sentence_features(stream)
     sentence_y = sentence_targets(seeds, sentences)
@@ -331,7 +331,8 @@ def fit_all(seeds: Sequence[Seed], design: Design = SHIPPED):
 
     pages = [main_text(s.text) for s in seeds]  # what the tagger sees: page noise stripped
     sentence_lists = [split_sentences(page.text) for page in pages]
-    vectorizer = build_word_vectorizer().set_params(ngram_range=design.ngrams).fit([" ".join(s) for s in sentence_lists])
+    vectorizer = build_word_vectorizer().set_params(ngram_range=design.ngrams).fit(
+        [" ".join([page.title or "", *s]) for page, s in zip(pages, sentence_lists)])
     features = featurise(seeds, sentence_lists, [page.title for page in pages], vectorizer)
     return vectorizer, features, {d: fit_dimension(design, d, seeds, features) for d in SPECS}
 

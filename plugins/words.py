@@ -5,9 +5,9 @@ texts' TF-IDF rows (topic, region, stance), each sentence's TF-IDF row (the sent
 models) and the cue phrases (:mod:`.cues`). So a batch's sentences are lower-cased and
 tokenised as one joined text, each word is looked up once in a table that holds both
 the TF-IDF vocabulary and the cue words, and the three are built from those ids with
-array operations. A text's row is the sum of its sentences' word counts, weighted as
-``TfidfVectorizer`` weighs them, so it equals the vectorizer's row for the text its
-sentences make up (training builds it the same way).
+array operations. A text's row is the sum of its title's and its sentences' word counts, weighted as
+``TfidfVectorizer`` weighs them, so it equals the vectorizer's row for the title and
+sentences joined (training builds it the same way).
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from .artifacts import derived
 from .tfidf import FastTfidf, strip_word_accents
 
 TOKEN = re.compile(r"\w+")  # its tokens of two or more characters are TfidfVectorizer's (\b\w\w+\b)
-SEPARATOR = "_z_"  # a word text hardly ever holds: ends every sentence in the joined text (short: it is read 25,000 times a batch)
+# Ends every line of the joined text. Inserted after lower-casing, so text hardly ever
+# holds it (lower-cased text has no ASCII capitals); when one does, it is read line by line.
+SEPARATOR = "QZ"
 
 
 class WordTable:
@@ -50,14 +52,33 @@ class WordTable:
             if word in self.ids and self.ids[word] >= 0:
                 self.cue[self.ids[word]] = cue_id
 
-    def read(self, sentence_lists: Sequence[Sequence[str]]) -> WordStream:
-        flat = [s.replace("\n", " ") for sentences in sentence_lists for s in sentences]
-        text = (f" {SEPARATOR}\n".join(flat) + f" {SEPARATOR}").lower() if flat else ""
+    def ids_of(self, lines: Sequence[str]) -> np.ndarray:
+        """The word ids of some lines in order, each line ended by -1."""
+        if not lines:
+            return np.zeros(0, dtype=np.int64)
+        text = "\n".join(line.replace("\n", " ") for line in lines).lower() + "\n"
         if self.tfidf.strip:
             text = strip_word_accents(text)
-        ids = np.fromiter(map(self.ids.get, TOKEN.findall(text), repeat(self.unknown)), dtype=np.int64)
+        ids = np.fromiter(map(self.ids.get, TOKEN.findall(text.replace("\n", f" {SEPARATOR}\n")), repeat(self.unknown)),
+                          dtype=np.int64)
+        if np.count_nonzero(ids == -1) == len(lines):
+            return ids
+        return self._ids_line_by_line(lines)  # a line held the separator itself (stripping "ℚℤ" gives "QZ")
+
+    def _ids_line_by_line(self, lines: Sequence[str]) -> np.ndarray:
+        out: list[int] = []
+        for line in lines:
+            text = line.lower()
+            words = TOKEN.findall(strip_word_accents(text) if self.tfidf.strip else text)
+            out.extend(self.unknown if word == SEPARATOR else self.ids.get(word, self.unknown) for word in words)
+            out.append(-1)
+        return np.array(out, dtype=np.int64)
+
+    def read(self, sentence_lists: Sequence[Sequence[str]], titles: Sequence[str | None]) -> WordStream:
+        """A batch of texts, each as its sentences, and its title (or None)."""
+        flat = [s for sentences in sentence_lists for s in sentences]
         counts = np.array([len(sentences) for sentences in sentence_lists], dtype=np.int64)
-        return WordStream(self, flat, ids, np.r_[0, np.cumsum(counts)])
+        return WordStream(self, flat, self.ids_of(flat), np.r_[0, np.cumsum(counts)], self.ids_of([t or "" for t in titles]))
 
 
 @dataclass(frozen=True)
@@ -68,9 +89,11 @@ class WordStream:  # frozen, and cached_property still fills its __dict__
     sentences: list[str]
     ids: np.ndarray
     text_sentences: np.ndarray  # text d's sentences are sentences[text_sentences[d]:text_sentences[d+1]]
+    title_ids: np.ndarray  # each text's title's words, each title ended by -1
 
-    def _counts(self, rows: np.ndarray, n_rows: int) -> sparse.csr_matrix:
-        columns = self.table.column[self.ids]  # separators (-1) and other words hit the last slot: -1
+    def _counts(self, rows: np.ndarray, n_rows: int, ids: np.ndarray | None = None) -> sparse.csr_matrix:
+        ids = self.ids if ids is None else ids
+        columns = self.table.column[ids]  # separators (-1) and other words hit the last slot: -1
         keep = columns >= 0
         matrix = sparse.csr_matrix(
             (np.ones(int(keep.sum()), dtype=self.table.tfidf.dtype), (rows[keep], columns[keep])),
@@ -95,10 +118,14 @@ class WordStream:  # frozen, and cached_property still fills its __dict__
 
     @cached_property
     def text_rows(self) -> sparse.csr_matrix:
-        """Each text's TF-IDF row, as the vectorizer gives it for its sentences joined."""
+        """Each text's TF-IDF row, as the vectorizer gives it for its title and sentences
+        joined: a headline names its subject more plainly than any sentence."""
+        n = len(self.text_sentences) - 1
         text_of_sentence = np.searchsorted(self.text_sentences, np.arange(len(self.sentences)), side="right") - 1
         rows = text_of_sentence[self.sentence_of_word] if len(self.sentences) else np.zeros(0, dtype=np.int64)
-        return self.table.tfidf.weigh(self._counts(rows, len(self.text_sentences) - 1))
+        title_of_word = np.searchsorted(np.flatnonzero(self.title_ids == -1), np.arange(len(self.title_ids)))
+        counts = self._counts(rows, n) + self._counts(title_of_word, n, self.title_ids)
+        return self.table.tfidf.weigh(counts)
 
     @cached_property
     def cue_ids(self) -> np.ndarray:
@@ -131,6 +158,6 @@ def word_stream(documents: Sequence) -> WordStream:
     held, stream = _last
     if held is not None and len(held) == len(documents) and all(a is b for a, b in zip(held, documents)):
         return stream
-    stream = derived("words", WordTable).read([document.sentences for document in documents])
+    stream = derived("words", WordTable).read([document.sentences for document in documents], [d.title for d in documents])
     _last[:] = [list(documents), stream]
     return stream

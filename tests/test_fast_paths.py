@@ -82,15 +82,15 @@ def test_cues_found_in_the_word_stream_are_the_sentence_by_sentence_cues():
     table = WordTable(load_artifact("words"))
     for text in texts():
         sentences = split_sentences(text)
-        assert table.read([sentences]).cue_matrix().tolist() == [plain(s) for s in sentences]
+        assert table.read([sentences], [None]).cue_matrix().tolist() == [plain(s) for s in sentences]
     tricky = ["İstanbul must wait.", "Is it? Yes", "LET US TALK.", "stopgap measures were tried.", "Drop it.",
               'He asked: "Why?"', "Should we? (Yes.)", "And finally, stop.", "Finally and", "And"]
-    got = table.read([tricky]).cue_matrix()
+    got = table.read([tricky], [None]).cue_matrix()
     assert got.tolist() == [plain(s) for s in tricky]
     assert got[1, NAMES.index("question")] == 0 and got[5, NAMES.index("question")] == 1
     assert got[3, NAMES.index("imperative")] == 0 and got[4, NAMES.index("imperative")] == 1
     assert got[7, NAMES.index("imperative")] == 1 and not got[8:, NAMES.index("imperative")].any()
-    assert table.read([[]]).cue_matrix().shape == (0, len(NAMES))
+    assert table.read([[]], [None]).cue_matrix().shape == (0, len(NAMES))
 
 
 def test_a_document_is_split_once_for_summary_and_recommendations(monkeypatch):

@@ -11,6 +11,8 @@ from policytag.labelled import load_seeds
 from policytag.plugins.artifacts import load_artifact, shipped_seeds_dir
 from policytag.plugins.features import build_word_vectorizer
 from policytag.plugins.tfidf import FastTfidf, strip_accents, supported, tfidf_params
+from policytag.plugins.words import WordTable
+from policytag.sentences import split_sentences
 from policytag.testing import SAMPLE_TEXTS, UNUSUAL_TEXTS
 
 from .conftest import SAMPLE_ARTICLE
@@ -35,10 +37,23 @@ def test_bundled_vectorizer(texts, seed_vectorizer):
 @pytest.fixture(scope="module")
 def seed_vectorizer():
     """The word vectorizer as `policytag train` fits it; the shipped artifact holds its numbers."""
-    vectorizer = build_word_vectorizer().fit([main_text(s.text).text for s in load_seeds(shipped_seeds_dir())])
+    pages = [main_text(s.text) for s in load_seeds(shipped_seeds_dir())]
+    vectorizer = build_word_vectorizer().fit([" ".join([p.title or "", *split_sentences(p.text)]) for p in pages])
     shipped, fitted = load_artifact("words"), tfidf_params(vectorizer)
     assert shipped["vocabulary"] == fitted["vocabulary"] and np.array_equal(shipped["idf"], fitted["idf"])
     return vectorizer
+
+
+def test_the_word_stream_gives_the_vectorizers_rows_for_texts_and_sentences(seed_vectorizer):
+    """A text's row is the vectorizer's for its title and sentences joined; a sentence's,
+    the vectorizer's for the sentence: one tokenising pass gives both."""
+    texts = [SAMPLE_ARTICLE.read_text(encoding="utf-8"), *SAMPLE_TEXTS, *ODD[1:], "One QZ. Two ℚℤ three."]
+    sentences = [split_sentences(t) for t in texts]
+    titles = ["Talks in Doha resume", None, "Café crème", *[None] * (len(texts) - 3)]
+    stream = WordTable(load_artifact("words")).read(sentences, titles)
+    joined = [" ".join([title or "", *s]) for title, s in zip(titles, sentences)]
+    same_matrix(seed_vectorizer.transform(joined), stream.text_rows)
+    same_matrix(seed_vectorizer.transform([x for s in sentences for x in s]), stream.sentence_rows())
 
 
 @pytest.mark.parametrize("options", [

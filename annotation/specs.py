@@ -1,0 +1,169 @@
+"""Deterministic writing specs: what each writer's 50 passages should be (form, stance,
+region, subject, voice, length, and whether Washington acts, the page comes with its
+furniture, the spelling is British).
+
+    python annotation/specs.py t07 7      # writes annotation/specs/t07.json
+
+The weights below are the final ones. They changed as error analysis on real articles
+showed forms the seeds lacked (see annotation/README.md); specs/*.json hold what each
+writer was actually given, and t47/t48 (think-tank pieces with soft recommendations)
+were drawn from these specs with their forms replaced.
+"""
+import json
+import random
+import sys
+from pathlib import Path
+
+SUBJECTS = {
+    "asia-pacific": [
+        "Taiwan arms sales backlog and delivery delays", "Philippine resupply missions to a grounded ship in the South China Sea",
+        "North Korean missile tests and sanctions enforcement at sea", "Japan's counterstrike missiles and defence budget doubling",
+        "AUKUS submarine programme costs and timelines", "India-China border standoff in Ladakh", "Pakistan's debt crisis and IMF programme",
+        "Afghanistan under the Taliban: aid, girls' schooling and recognition", "Myanmar's civil war after the 2021 coup",
+        "Quad summitry and maritime domain awareness", "US export controls on chips to China and their effect on Asian suppliers",
+        "South Korea's nuclear debate and extended deterrence", "Pacific island states, Chinese policing deals and US embassies",
+        "Solomon Islands security pact with Beijing", "Vietnam's hedging between Washington and Beijing", "Cambodia's Ream naval base",
+        "Hong Kong's national security law and foreign firms", "Xinjiang forced-labour import bans", "Sri Lanka's debt restructuring",
+        "Bangladesh's Rohingya camps and funding cuts", "Indonesia's non-alignment and nickel industry", "Thailand's politics and the US alliance",
+        "Kashmir after the revocation of Article 370", "China-Japan dispute over the Senkaku islands", "Mongolia's third-neighbour policy",
+        "Nepal between India and China", "US troop presence in Japan and Okinawa base relocation", "China's Belt and Road lending in Laos",
+        "Taiwan Strait transits by US and allied navies", "India's purchase of Russian oil and arms", "Australia-China trade thaw",
+        "Korean peninsula diplomacy and prospects for talks", "Chinese coast guard pressure on Taiwan's outlying Kinmen islands",
+        "Malaysia, Brunei and South China Sea energy claims", "Papua New Guinea defence cooperation agreement with the US",
+        "Japan-South Korea reconciliation over wartime labour", "Indian Ocean naval competition and the Maldives",
+        "China's nuclear arsenal build-up seen from Tokyo and Seoul", "Uyghur diaspora and transnational repression", "Timor-Leste joining ASEAN",
+    ],
+    "middle-east": [
+        "Iran's uranium enrichment and IAEA access", "Gaza ceasefire negotiations and hostage releases", "Houthi attacks on Red Sea shipping",
+        "US troops in Syria and Iraq and militia attacks on them", "Saudi-Israeli normalisation and a US defence pact", "Lebanon's economic collapse and Hezbollah",
+        "Turkey's purchase of Russian S-400s and F-16 deal", "Egypt's debt, IMF loans and Gulf bailouts", "Yemen's war and the humanitarian blockade",
+        "Iraq's oil revenues and the US dollar", "Jordan's stability and refugee burden", "Libya's rival governments and foreign mercenaries",
+        "Tunisia's democratic backsliding and EU migration deals", "Algeria's gas exports to Europe", "Iran's drone exports and sanctions",
+        "US arms sales to the UAE and Qatar", "West Bank settlements and settler violence", "Syrian refugees' return from Turkey and Lebanon",
+        "Kurdish forces in northeast Syria and Turkish strikes", "Oman's mediation between Washington and Tehran", "Israel's strikes on Iranian targets",
+        "Qatar as a mediator and host of Al Udeid", "Iran's protests and the morality police", "The Abraham Accords and Morocco's Western Sahara claim",
+        "Iraq's water crisis and Turkish dams", "Saudi Arabia's Vision 2030 and OPEC+ cuts", "Captagon trafficking from Syria",
+        "Iran-Saudi rapprochement brokered by China", "Bahrain's security agreement with the US", "Kuwait's politics and oil",
+        "Israel's judicial overhaul and the US relationship", "Palestinian Authority finances and succession", "Hezbollah-Israel border exchanges",
+        "Maritime security in the Strait of Hormuz", "Egypt's Grand Ethiopian Renaissance Dam dispute with Ethiopia",
+    ],
+    "europe": [
+        "Ukraine's counteroffensive and Western tank deliveries", "Frozen Russian central bank assets and Ukraine's reconstruction",
+        "NATO's eastern flank brigades in Poland and the Baltics", "Finland and Sweden joining NATO", "Moldova, Transnistria and Russian pressure",
+        "Georgia's foreign agents law and EU candidacy", "Armenia-Azerbaijan peace talks after Nagorno-Karabakh", "Serbia-Kosovo tensions in the north",
+        "Belarus's hosting of Russian tactical nuclear weapons", "Hungary's vetoes of EU aid to Ukraine", "Germany's defence spending and the special fund",
+        "Black Sea grain corridor", "Russian sabotage of undersea cables in the Baltic", "EU sanctions packages and the oil price cap",
+        "Kazakhstan and Central Asia's balancing between Russia and China", "UK-EU defence cooperation after Brexit", "France's nuclear deterrent and European defence",
+        "Air defence shortages in Ukraine", "Long-range missiles for Ukraine and escalation risk", "Negotiations to end the war in Ukraine",
+        "Bosnia's Republika Srpska secession threats", "Turkey's role in NATO and the Bosphorus", "Russia's shadow fleet of tankers",
+        "European gas storage and LNG from the US", "Poland-Ukraine grain dispute", "Romania's elections and Russian interference",
+        "EU migration pact and Mediterranean crossings", "Kaliningrad and the Suwalki gap", "US troop levels in Europe", "Nord Stream sabotage investigation",
+        "Ukraine's EU accession talks", "Wagner's legacy and Russian private military companies", "Uzbekistan's reforms and water disputes",
+        "Arctic security and Norway's Svalbard", "Russian dissidents and political prisoners",
+    ],
+    "africa": [
+        "Sudan's civil war between the army and the Rapid Support Forces", "Coups in the Sahel and the expulsion of French troops",
+        "Niger's junta and the US drone base at Agadez", "Ethiopia's Tigray peace deal and Eritrean troops", "Somalia's fight against al-Shabaab and AU troop drawdown",
+        "DR Congo, M23 rebels and Rwanda", "Cobalt and critical minerals deals in Central Africa", "Nigeria's security crisis and arms purchases",
+        "Kenya-led police mission to Haiti (seen from Nairobi)", "South Africa's non-alignment and the BRICS", "Chinese lending and debt in Zambia",
+        "Mozambique's Cabo Delgado insurgency and LNG", "Russia's Africa Corps in Mali and Burkina Faso", "Famine risk in the Horn of Africa",
+        "Djibouti's foreign military bases", "AGOA trade preferences and their renewal", "Cameroon's Anglophone conflict", "Uganda's anti-homosexuality law and aid",
+        "Chad's transition and Sudanese refugees", "Zimbabwe's elections and sanctions", "Ghana's debt restructuring", "Lobito rail corridor investment",
+        "Ethiopia's Red Sea access ambitions and Somaliland", "Gulf states' investments in the Horn of Africa", "Malaria vaccine rollout and health funding",
+        "Central African Republic and Russian mercenaries", "Senegal's elections and democratic resilience", "Piracy off the Gulf of Guinea",
+        "Tanzania's opposition crackdown", "South Sudan's delayed elections",
+    ],
+    "latin-america": [
+        "Venezuela's elections, oil licences and sanctions relief", "Haiti's gangs and the multinational security mission", "Mexico's cartels, fentanyl and US military strikes talk",
+        "Cuba's economic crisis and the embargo", "Colombia's total peace talks with armed groups", "Nicaragua's repression and exiled dissidents",
+        "Brazil's Amazon deforestation and climate finance", "Argentina's economic shock therapy and IMF debt", "Panama Canal drought and Chinese ports",
+        "Migration through the Darién Gap", "Ecuador's security emergency and gangs", "El Salvador's mass incarceration under Bukele",
+        "Lithium in Chile, Bolivia and Argentina", "Chinese space and port facilities in South America", "Guatemala's anti-corruption fight and elections",
+        "Peru's political instability and protests", "US-Mexico trade under the USMCA review", "Honduras switching recognition from Taiwan to China",
+        "Remittances and Central American economies", "Guyana's oil boom and Venezuela's Essequibo claim", "Caribbean climate vulnerability and debt",
+        "Drug interdiction at sea in the Caribbean", "Brazil's mediation offers on Ukraine", "Bolivia's gas decline and politics", "Paraguay's Taiwan ties",
+        "Cuban migration by sea", "Mexico's judicial reform and investors", "Argentina-UK Falklands dispute",
+    ],
+    "north-america": [
+        "Congress's war powers votes on strikes abroad", "The annual defence authorization bill and its add-ons", "Pentagon budget growth and audits",
+        "Lobbying by foreign governments in Washington", "Defence industry consolidation and munitions production", "Public opinion polls on foreign aid and alliances",
+        "Presidential campaign debates over NATO and Ukraine aid", "Senate confirmation fights over ambassadors", "The State Department's budget and reorganisation",
+        "Think-tank funding by foreign governments", "Veterans and the politics of forever wars", "Canada's defence spending and NORAD modernisation",
+        "Arms export rules and congressional notification", "Partisan splits on China policy in the House", "The 2001 AUMF and efforts to repeal it",
+        "Military recruitment shortfalls", "Sanctions policy made by executive order versus statute", "Tariff politics and Rust Belt voters",
+        "Inspector general reports on aid oversight", "Canada's foreign interference inquiry", "The CHIPS Act and industrial policy as national security",
+        "Supplemental funding fights in Congress", "Evangelical and diaspora lobbies and foreign policy", "Shipbuilding and the Navy's fleet size debate",
+        "Nuclear modernisation costs and the Sentinel ICBM", "Foreign students and research security on US campuses",
+    ],
+    "global": [
+        "Overseas military basing worldwide", "Arms control after the expiry of New START and the future of treaties", "Climate security and military planning",
+        "UN Security Council reform and the veto", "The WHO pandemic agreement", "Religious freedom worldwide", "Global food prices and fertiliser",
+        "The dollar's role and de-dollarisation", "BRICS expansion and a multipolar order", "Nuclear Non-Proliferation Treaty review conferences",
+        "Great-power competition as an organising idea", "Autonomous weapons and AI in warfare regulation", "Global debt crisis for poor countries",
+        "Sanctions as a tool of statecraft worldwide", "Refugee numbers worldwide and UNHCR funding", "Undersea cables and internet governance",
+        "Space debris and anti-satellite tests", "The WTO's dispute system", "Global minimum tax and tax havens", "Critical minerals supply chains worldwide",
+        "Peacekeeping missions and their record", "The arms trade treaty and global arms exports", "Foreign aid cuts across donor countries",
+        "Nuclear power expansion and proliferation risk worldwide", "Cyber norms at the UN", "International Criminal Court warrants and their reach",
+        "The G20 and climate finance", "Pandemic preparedness and vaccine equity", "Shipping chokepoints and global trade", "The liberal international order debate",
+    ],
+}
+
+NEUTRAL_FORMS = [("wire", 22), ("news-analysis", 20), ("explainer", 9), ("report-readout", 9), ("analysis-technocratic-recs", 16),
+                 ("feature", 8), ("balanced-analysis", 16)]
+ARGUED_FORMS = [("oped-implicit", 14), ("oped-explicit", 9), ("thinktank-recs", 12), ("editorial", 4), ("commentary-short", 4),
+                ("ridicule", 5), ("critical-analysis", 24), ("slanted-news", 28)]
+VOICES = {
+    "neutral": ["wire-service reporter", "newspaper foreign correspondent", "explainer journalist at a digital outlet",
+                "centrist think-tank analyst", "regional newspaper reporter", "trade and economics journalist", "investigative reporter",
+                "magazine features writer"],
+    "restraint": ["reporter at an anti-war or restraint-minded news site", "restraint-minded think-tank fellow", "academic realist writing in a magazine", "former diplomat", "progressive anti-war writer",
+                  "regional columnist from the country concerned", "retired officer sceptical of intervention", "libertarian policy writer",
+                  "development economist", "newspaper editorial board", "substack newsletter writer"],
+    "hawkish": ["reporter at a conservative or national-security news site", "national-security think-tank fellow", "retired general or admiral", "conservative columnist", "newspaper editorial board",
+                "regional columnist from a frontline ally", "former defence official", "human-rights hawk urging pressure on a regime",
+                "congressional staffer turned analyst", "substack newsletter writer"],
+}
+RESTRAINT_LEANING_FORMS = ("slanted-news", "critical-analysis")
+LENGTHS = [("short", "80-250 words", 12), ("medium", "300-500 words", 38), ("long", "500-700 words", 35), ("longer", "700-900 words", 15)]
+
+
+def pick(rng, weighted):
+    """A weighted choice among tuples whose last item is the weight (the rest is returned)."""
+    chosen = rng.choices(weighted, weights=[w[-1] for w in weighted])[0]
+    return chosen[0] if len(chosen) == 2 else chosen[:-1]
+
+
+def specs(job: str, seed: int, n: int = 50) -> list[dict]:
+    rng = random.Random(f"{job}-{seed}")
+    regions = list(SUBJECTS)
+    out = []
+    for k in range(n):
+        region = regions[(k + seed) % len(regions)] if k < 49 else rng.choice(regions)
+        stance = rng.choices(["neutral", "restraint", "hawkish"], weights=[35, 33, 32])[0]
+        form = pick(rng, NEUTRAL_FORMS if stance == "neutral" else ARGUED_FORMS)
+        if form in RESTRAINT_LEANING_FORMS:  # advocacy reporting is more often restraint's (from t38 on)
+            stance = "restraint" if rng.random() < 0.6 else "hawkish"
+        length = pick(rng, LENGTHS)
+        if form == "commentary-short":
+            length = ("short", "80-250 words")
+        elif length[0] == "short" and form not in ("wire", "commentary-short", "editorial"):
+            length = ("medium", "300-500 words")
+        spec = {
+            "n": k + 1, "stance": stance, "region": region, "form": form,
+            "subject": rng.choice(SUBJECTS[region]), "voice": rng.choice(VOICES[stance]), "length": length[1],
+            "washington_acts": region != "north-america" and rng.random() < 0.45,
+            "page_furniture": length[0] != "short" and rng.random() < 0.18,
+            "british_spelling": rng.random() < 0.3,
+        }
+        out.append(spec)
+    rng.shuffle(out)
+    for k, s in enumerate(out):
+        s["n"] = k + 1
+    return out
+
+
+if __name__ == "__main__":
+    job, seed = sys.argv[1], int(sys.argv[2])
+    path = Path(__file__).resolve().parent / "specs" / f"{job}.json"
+    path.write_text(json.dumps(specs(job, seed), indent=0))
+    print(path)

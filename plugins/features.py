@@ -80,9 +80,11 @@ def place_features(texts: Sequence[str]) -> PlaceFeatures:
     return PlaceFeatures(matrix=sparse.csr_matrix(rows * PLACE_WEIGHT), mentions=mentions)
 
 
-# The argument features sit beside L2-normalised TF-IDF rows; the weight was chosen by
-# cross-validation.
-ARGUMENT_WEIGHT = 0.3
+# The argument features sit beside L2-normalised TF-IDF rows. At full weight one
+# strongly argued sentence can outvote a report-like vocabulary (a readout of a working
+# group's report whose one posture call is "resist calls to frame... containment");
+# chosen on the real articles and cross-validation together (models/MODEL_CARD.md).
+ARGUMENT_WEIGHT = 1.0
 
 
 def argument_rows(aggregates: np.ndarray) -> sparse.csr_matrix:

@@ -80,7 +80,7 @@ def test_cues_found_in_the_word_stream_are_the_sentence_by_sentence_cues():
         return found + [found[NAMES.index(a)] * found[NAMES.index(b)] for _, (a, b) in BOTH_CUES]
 
     table = WordTable(load_artifact("words"))
-    for text in texts():
+    for text in texts()[::20]:  # 150 texts of every form: the plain search costs 0.07 s a text
         sentences = split_sentences(text)
         assert table.read([sentences], [None]).cue_matrix().tolist() == [plain(s) for s in sentences]
     tricky = ["İstanbul must wait.", "Is it? Yes", "LET US TALK.", "stopgap measures were tried.", "Drop it.",

@@ -74,11 +74,14 @@ def test_an_interrupted_run_keeps_the_output_and_resume_finishes_it(tmp_path):
     partial = tmp_path / "out.jsonl.partial"
     out.write_bytes(PRECIOUS)
     out.chmod(0o640)
+    # Ctrl-C reaches a process whose SIGINT is the default one, whatever the test runner's is.
     run = subprocess.Popen(cli("batch", str(source), "-o", str(out), "--no-summary"), cwd=REPO, env=env(),
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while not (partial.exists() and partial.stat().st_size) and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
+    assert run.poll() is None, "the batch ended before it could be interrupted"
     run.send_signal(signal.SIGINT)  # Ctrl-C, after the first chunk is written and long before the last
     _, err = run.communicate(timeout=60)
     assert run.returncode == 130, err

@@ -22,6 +22,20 @@ def seed_page() -> Path:
     return SEED_PAGE
 
 
+@pytest.fixture
+def some_seeds(tmp_path) -> Path:
+    """A fifth of the shipped seeds (early passages and four marked batches) in a folder
+    of their own: for tests about what training does and where it writes, not how well,
+    at a fifth of the time."""
+    import shutil
+
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    for name in ("o1", "t01", "t02", "t03", "t04"):
+        shutil.copy(REPO / "seeds" / f"{name}.jsonl", folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def certificate(tmp_path_factory):
     """A self-signed certificate (and key) for the host name news.example, made by openssl."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -20,7 +19,6 @@ import pytest
 from policytag.bot import storage
 from policytag.labelled import load_seeds, seeds_hash
 from policytag.modelstore import ModelStore
-from policytag.plugins.artifacts import shipped_seeds_dir
 from tests.articles import PASTED_TEXT, TITLE, article_html
 from tests.fake_slack import BOT_ID, BOT_USER_ID, FakeSlack, Sender
 from tests.servers import RecordingServer, Response, redirect
@@ -376,7 +374,8 @@ def feedback_rows(bot) -> list[tuple]:
         return db.execute("SELECT verdict, region, topic, stance, user FROM feedback ORDER BY id").fetchall()
 
 
-def test_feedback_is_stored_exported_and_used_by_train_with_feedback(bot, slack, articles, tmp_path, monkeypatch, capsys):
+def test_feedback_is_stored_exported_and_used_by_train_with_feedback(bot, slack, articles, tmp_path, monkeypatch, capsys,
+                                                                      some_seeds):
     event = message(f"<{articles.url('/asia.html?feedback')}>")
     bot.sender.event(event, event_id="Ev-feedback")
     [reply] = replies_to(slack, event["ts"])
@@ -418,8 +417,7 @@ def test_feedback_is_stored_exported_and_used_by_train_with_feedback(bot, slack,
 
     # `policytag train --with-feedback`, for real: the feedback replaces a seed with the
     # same text, and the manifest's seeds hash shows exactly what was trained on.
-    seeds = tmp_path / "seeds"
-    shutil.copytree(shipped_seeds_dir(), seeds, ignore=shutil.ignore_patterns("dev", "__init__.py", "__pycache__"))
+    seeds = some_seeds
     same_text = {"id": "ap-999", "text": seed["text"], "region": ["asia-pacific"], "topic": ["alliances"], "stance": "restraint"}
     (seeds / "zz-extra.jsonl").write_text(json.dumps(same_text) + "\n")
     out = tmp_path / "models"

@@ -180,9 +180,9 @@ def test_text_too_short_to_tag_is_refused_as_a_page_would_be():
     assert enough.returncode == 0 and "  region   " in enough.stdout
 
 
-def test_train_without_out_writes_to_the_users_data_folder_not_the_package(tmp_path):
+def test_train_without_out_writes_to_the_users_data_folder_not_the_package(tmp_path, some_seeds):
     shipped = (REPO / "models" / "manifest.json").read_bytes()
-    done = run_cli("train", env={"XDG_DATA_HOME": str(tmp_path)})
+    done = run_cli("train", "--seeds", str(some_seeds), env={"XDG_DATA_HOME": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     out = tmp_path / "policytag" / "models"
     assert json.loads((out / "manifest.json").read_text())["artifacts"]

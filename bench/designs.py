@@ -5,7 +5,8 @@ seeds exactly as ``policytag train`` trains, into a temporary folder, and measur
 three ways: cross-validation on the seeds (folds never split a writer), the held-out
 development set (``policytag evaluate seeds/dev``), and, when ``../shared/realdev`` is
 beside the checkout, the real published articles (its ``score.py``, which never shows
-their texts). Choices are made on the real articles and cross-validation together;
+their texts); and by the stance it gives the shared seed page, which must read
+``restraint``. Choices are made on the real articles and cross-validation together;
 the table is recorded in ``models/MODEL_CARD.md``.
 
     python bench/designs.py            # prints a markdown table (about a minute a design)
@@ -24,6 +25,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 REALDEV = REPO.parent / "shared" / "realdev" / "score.py"
+SEED_PAGE = REPO.parent / "shared" / "seeds" / "000_7ce1f44099c1afb5.txt"
 SHIPPED_NAME = "shipped"
 
 
@@ -55,6 +57,11 @@ def measure(design, seeds, folder: Path) -> dict:
     dev = subprocess.run([sys.executable, "-m", "policytag.cli", "evaluate", str(REPO / "seeds" / "dev")],
                          capture_output=True, text=True, env=env, check=True).stdout
     out["dev"] = _dev_figures(dev)
+    if SEED_PAGE.is_file():
+        tagged = subprocess.run([sys.executable, "-m", "policytag.cli", "tag", str(SEED_PAGE), "--json"],
+                                capture_output=True, text=True, env=env, check=True).stdout
+        [stance] = json.loads(tagged)["tags"]["stance"]
+        out["seed_page"] = f"{stance['label']} {stance['score']:.2f}"
     if REALDEV.is_file():
         with tempfile.NamedTemporaryFile(suffix=".json") as report:
             subprocess.run([sys.executable, str(REALDEV), "--no-baseline", "--json", report.name],
@@ -84,8 +91,8 @@ def main() -> int:
     seeds = load_seeds(shipped_seeds_dir())
     print(f"{len(seeds)} training passages; dev = seeds/dev; real = ../shared/realdev (80 articles)\n")
     print("| design | region top-1 CV / dev / real | topic micro-F1 CV / dev / real | stance macro-F1 CV / dev / real "
-          "(ECE real) | recommendations P / R real | summary F1 real |")
-    print("|---|---|---|---|---|---|")
+          "(ECE real) | recommendations P / R real | summary F1 real | seed page stance |")
+    print("|---|---|---|---|---|---|---|")
     for design in designs():
         with tempfile.TemporaryDirectory() as folder:
             r = measure(design, seeds, Path(folder))
@@ -95,7 +102,8 @@ def main() -> int:
             return f"{r['cv'][i]:.3f} / {r['dev'][i]:.3f} / " + (f"{real[key]:.3f}" if key in real else "–")
         print(f"| {design.name} | {cell(0, 'region_top1')} | {cell(1, 'topic_microF1')} | {cell(2, 'stance_macroF1')}"
               f" ({real.get('stance_ECE', float('nan')):.3f}) | {real.get('rec_precision', float('nan')):.3f} / "
-              f"{real.get('rec_recall', float('nan')):.3f} | {real.get('summary_F1', float('nan')):.3f} |", flush=True)
+              f"{real.get('rec_recall', float('nan')):.3f} | {real.get('summary_F1', float('nan')):.3f} | "
+              f"{r.get('seed_page', '–')} |", flush=True)
     return 0
 
 

@@ -162,6 +162,16 @@ def make_pdf(lines: list[str] = PDF_LINES, title: str = PDF_TITLE, author: str =
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
         f"<< /Title {_pdf_string(title)} /Author {_pdf_string(author)} /CreationDate (D:20240205120000Z) >>".encode("latin-1"),
     ]
+    return _pdf_file(objects, info=6)
+
+
+PASTED_TEXT = "\n\n".join(["Follow us on social", "Analysis | Asia-Pacific", TITLE, *PARAGRAPHS,
+                           "Keep reading", "Sahel juntas are rewriting the region's security map",
+                           "Subscribe to our newsletter"]) + "\n"
+
+
+def _pdf_file(objects: list[bytes], root: int = 1, info: int | None = None) -> bytes:
+    """A PDF file of numbered ``objects``, its cross-reference table and trailer."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -170,25 +180,8 @@ def make_pdf(lines: list[str] = PDF_LINES, title: str = PDF_TITLE, author: str =
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
-PASTED_TEXT = "\n\n".join(["Follow us on social", "Analysis | Asia-Pacific", TITLE, *PARAGRAPHS,
-                           "Keep reading", "Sahel juntas are rewriting the region's security map",
-                           "Subscribe to our newsletter"]) + "\n"
-
-
-def _pdf_file(objects: list[bytes], root: int = 1) -> bytes:
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref)
+    extra = b" /Info %d 0 R" % info if info else b""
+    out += b"trailer\n<< /Size %d /Root %d 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, extra, xref)
     return bytes(out)
 
 

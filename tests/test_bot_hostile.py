@@ -8,7 +8,6 @@ article server on 127.0.0.1, as in ``test_bot_http.py``.
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 import sqlite3
@@ -23,7 +22,7 @@ from hypothesis import strategies as st
 from .articles import PASTED_TEXT, article_html
 from .fake_slack import Sender
 from .servers import RecordingServer, Response
-from .test_bot_http import CHANNEL, QUIET, SECRET, TOKEN, Bot, feedback_click, message, replies_to, shown
+from .test_bot_http import CHANNEL, QUIET, SECRET, Bot, bot_env, feedback_click, message, replies_to, shown
 from .test_load import rss_mb
 from .test_reliability import write_figures
 
@@ -50,10 +49,7 @@ def articles():
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory, slack):
     folder = tmp_path_factory.mktemp("hostile")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("POLICYTAG_", "SLACK_"))}
-    env.update({"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "POLICYTAG_SLACK_API_URL": slack.api_url,
-                "POLICYTAG_ALLOW_HOSTS": "127.0.0.1", "POLICYTAG_DB": str(folder / "bot.sqlite3")})
-    running = Bot(env, folder / "bot.log").start()
+    running = Bot(bot_env(slack, folder / "bot.sqlite3"), folder / "bot.log").start()
     yield running
     running.stop()
 

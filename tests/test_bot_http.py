@@ -89,15 +89,20 @@ class Bot:
             self.process.stdout.close()
 
 
+def bot_env(slack, db, **settings: str | None) -> dict[str, str]:
+    """The environment of a bot that talks to the fake Slack and may read loopback links:
+    nothing inherited from ours, and ``settings`` on top (None removes one)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("POLICYTAG_", "SLACK_"))}
+    env.update({"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "POLICYTAG_SLACK_API_URL": slack.api_url,
+                "POLICYTAG_ALLOW_HOSTS": "127.0.0.1", "POLICYTAG_DB": str(db)})
+    env.update(settings)
+    return {k: v for k, v in env.items() if v is not None}
+
+
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory, slack):
     folder = tmp_path_factory.mktemp("bot")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("POLICYTAG_", "SLACK_"))}
-    env.update({
-        "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "POLICYTAG_SLACK_API_URL": slack.api_url,
-        "POLICYTAG_ALLOW_HOSTS": "127.0.0.1", "POLICYTAG_DB": str(folder / "bot.sqlite3"),
-    })
-    running = Bot(env, folder / "bot.log").start()
+    running = Bot(bot_env(slack, folder / "bot.sqlite3"), folder / "bot.log").start()
     yield running
     running.stop()
 

@@ -10,7 +10,6 @@ bound of about 10 s.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ from .articles import article_html
 from .fake_slack import FakeSlack
 from .fake_socket_mode import FakeSocketMode
 from .servers import RecordingServer, Response
-from .test_bot_http import QUIET, TOKEN, message, replies_to
+from .test_bot_http import QUIET, TOKEN, bot_env, message, replies_to
 from .test_bot_workers import children
 from .test_reliability import write_figures
 
@@ -59,9 +58,7 @@ def slack(sockets):
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory, slack, sockets):
     folder = tmp_path_factory.mktemp("socket-mode")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("POLICYTAG_", "SLACK_"))}
-    env.update({"SLACK_BOT_TOKEN": TOKEN, "SLACK_APP_TOKEN": APP_TOKEN, "POLICYTAG_SLACK_API_URL": slack.api_url,
-                "POLICYTAG_ALLOW_HOSTS": "127.0.0.1", "POLICYTAG_DB": str(folder / "bot.sqlite3")})
+    env = bot_env(slack, folder / "bot.sqlite3", SLACK_APP_TOKEN=APP_TOKEN, SLACK_SIGNING_SECRET=None)
     logs = folder / "bot.log"
     with open(logs, "w") as stderr:
         process = subprocess.Popen([sys.executable, "-m", "policytag.cli", "bot"], env=env, cwd=Path(__file__).parent.parent,

@@ -20,7 +20,7 @@ import pytest
 
 from .articles import PARAGRAPHS, PASTED_TEXT, article_html
 from .servers import RecordingServer, Response
-from .test_bot_http import QUIET, SECRET, TOKEN, Bot, message, replies_to
+from .test_bot_http import QUIET, Bot, bot_env, message, replies_to
 from .test_reliability import write_figures
 
 LIMIT = 2.0  # POLICYTAG_JOB_TIMEOUT for these bots
@@ -88,11 +88,8 @@ def articles():
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory, slack, site):
     folder = tmp_path_factory.mktemp("workers")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("POLICYTAG_", "SLACK_"))}
-    env.update({"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "POLICYTAG_SLACK_API_URL": slack.api_url,
-                "POLICYTAG_ALLOW_HOSTS": "127.0.0.1", "POLICYTAG_DB": str(folder / "bot.sqlite3"),
-                "POLICYTAG_JOB_TIMEOUT": str(LIMIT), "POLICYTAG_BOT_WORKERS": "2",
-                "PYTHONPATH": os.pathsep.join([str(site), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)})
+    env = bot_env(slack, folder / "bot.sqlite3", POLICYTAG_JOB_TIMEOUT=str(LIMIT), POLICYTAG_BOT_WORKERS="2",
+                  PYTHONPATH=os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
     running = Bot(env, folder / "bot.log").start()
     yield running
     running.stop()

@@ -24,7 +24,7 @@ import pytest
 from .articles import article_html
 from .fake_slack import FakeSlack
 from .servers import RecordingServer, Response
-from .test_bot_http import QUIET, SECRET, TOKEN, Bot, message
+from .test_bot_http import QUIET, Bot, bot_env, message
 from .test_reliability import write_figures
 
 EVENTS = 200  # the 'at least 200'
@@ -78,10 +78,7 @@ def percentile(values: list[float], q: float) -> float:
 def test_a_burst_of_signed_link_events_is_answered_exactly_once(tmp_path):
     routes = {f"/load/{n}": Response(body=article_html(f"Coast guard drills, dispatch {n}").encode()) for n in range(EVENTS)}
     with RecordingServer(routes) as articles, FakeSlack() as slack:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("POLICYTAG_", "SLACK_"))}
-        env.update({"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "POLICYTAG_SLACK_API_URL": slack.api_url,
-                    "POLICYTAG_ALLOW_HOSTS": "127.0.0.1", "POLICYTAG_DB": str(tmp_path / "bot.sqlite3")})
-        bot = Bot(env, tmp_path / "bot.log").start()
+        bot = Bot(bot_env(slack, tmp_path / "bot.sqlite3"), tmp_path / "bot.log").start()
         try:
             figures = burst(bot, slack, articles)
         finally:

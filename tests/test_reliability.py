@@ -13,7 +13,6 @@ import json
 import shutil
 import sys
 import threading
-import warnings
 from importlib import metadata
 from pathlib import Path
 from types import SimpleNamespace

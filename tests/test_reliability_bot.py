@@ -21,7 +21,7 @@ import pytest
 from .articles import article_html
 from .fake_slack import BOT_USER_ID
 from .servers import RecordingServer, Response
-from .test_bot_http import QUIET, SECRET, TOKEN, Bot, feedback_click, message, replies_to, shown
+from .test_bot_http import QUIET, Bot, bot_env, feedback_click, message, replies_to, shown
 from .test_reliability import write_figures
 
 FIGURES = {"storage_faults": 0, "crashes": 0, "shared_posts": 0, "events": 0, "lost": 0, "duplicated": 0}
@@ -46,12 +46,6 @@ def articles():
     with RecordingServer(routes) as server:
         yield server
 
-
-def bot_env(slack, db) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("POLICYTAG_", "SLACK_"))}
-    env.update({"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "POLICYTAG_SLACK_API_URL": slack.api_url,
-                "POLICYTAG_ALLOW_HOSTS": "127.0.0.1", "POLICYTAG_DB": str(db)})
-    return env
 
 
 @contextlib.contextmanager

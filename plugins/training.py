@@ -55,7 +55,7 @@ class Design:
     name: str
     ngrams: tuple[int, int] = (1, 1)
     model: str = "logistic"  # logistic | svm (linear models: tagging computes their scores itself)
-    C: dict[str, float] = field(default_factory=lambda: {"topic": 8.0, "stance": 2.0, "region": 32.0})
+    C: dict[str, float] = field(default_factory=lambda: {"topic": 8.0, "stance": 4.0, "region": 32.0})
     gazetteer: bool = True
     min_threshold: float = 0.05  # lowest threshold a secondary label may have
     two_stage_stance: bool = True  # argues at all? then which way (see plugins/stance.py)

@@ -128,3 +128,33 @@ def test_results_serialise_to_the_documented_json():
     assert set(data) >= {"source", "title", "url", "tags", "summary", "recommendations", "errors"}
     assert set(data["tags"]["region"][0]) == {"label", "score", "evidence", "low_confidence"}
     assert data["source"] == "note.txt"
+
+
+def test_evidence_a_reader_accepts_on_the_dev_passages():
+    """Region evidence is place names (or, for a region the text names no place of, such
+    as `global` or the United States' own politics, content words), topic evidence
+    content words (never a number or a stop word), and an argued stance's evidence the
+    text's own most arguing sentence."""
+    from policytag.labelled import load_seeds
+    from policytag.plugins.artifacts import shipped_seeds_dir
+    from policytag.stopwords import english_stop_words
+
+    stop = english_stop_words()
+    documents = [Document(text=s.text) for s in load_seeds(shipped_seeds_dir() / "dev")]
+    def content_words(terms: list[str]) -> bool:
+        return bool(terms) and all(term[0].isalpha() and term.lower() not in stop for term in terms)
+
+    argued = 0
+    for document, result in zip(documents, Tagger(summarize=False).tag_many(documents)):
+        for tag in result.tags["topic"]:
+            assert content_words(tag.evidence), tag
+        for tag in result.tags["region"]:  # place names are written as the text writes them
+            assert all(term[0].isupper() for term in tag.evidence) or content_words(tag.evidence), tag
+        [stance] = result.tags["stance"]
+        if stance.label == "neutral":
+            assert stance.evidence == []
+        elif stance.evidence:
+            argued += 1
+            [sentence] = stance.evidence  # a long one is cut to its first 300 characters and "…"
+            assert " ".join(sentence.removesuffix("…").split()) in " ".join(document.text.split())
+    assert argued >= 50  # about two thirds of the 200 argue

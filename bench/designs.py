@@ -39,6 +39,7 @@ def designs():
         replace(SHIPPED, name="region: no gazetteer", gazetteer=False),
         replace(SHIPPED, name="region: learns from US/Canada national names", actor_blind_region=False),
         replace(SHIPPED, name="stance: no register balancing", balance_register=False),
+        replace(SHIPPED, name="stance: calibrated on the seeds alone (no argued shift)", argued_shift=0.0),
         replace(SHIPPED, name="stance: no sentence-model argument features", argument=False),
         replace(SHIPPED, name="stance: C=2", C={**SHIPPED.C, "stance": 2.0}),
         replace(SHIPPED, name="stance: one multinomial model", two_stage_stance=False),

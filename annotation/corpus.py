@@ -181,14 +181,18 @@ def votes(passage: dict, ann: list[dict], kind: str) -> list[list]:
     return [[passage["sentences"][i], n] for i, n in sorted(counted.items()) if 0 <= i < len(passage["sentences"])]
 
 
+def numbered(passage: dict) -> list[str]:
+    """A passage as a reader gets it: its id, then its sentences numbered, no labels."""
+    return [f"=== {passage['id']}", *(f"[{i}] {s}" for i, s in enumerate(passage["sentences"])), ""]
+
+
 def label_input(*batches: str) -> int:
     LABEL_INPUT.mkdir(exist_ok=True)
+    every = all_batches()
     for batch in batches:
-        passages = all_batches()[batch]
-        lines = []
-        for p in passages:
-            lines += [f"=== {p['id']}", *(f"[{i}] {s}" for i, s in enumerate(p["sentences"])), ""]
-        (LABEL_INPUT / f"{batch}.txt").write_text("\n".join(lines), encoding="utf-8")
+        passages = every[batch]
+        (LABEL_INPUT / f"{batch}.txt").write_text("\n".join(line for p in passages for line in numbered(p)),
+                                                  encoding="utf-8")
         print(f"{LABEL_INPUT / batch}.txt: {len(passages)} passages")
     return 0
 
@@ -226,14 +230,14 @@ def check_labels(path: str, batch: str) -> int:
 
 def disputes(*batches: str) -> int:
     """label_in/adj-<first batch>.txt: the passages of these batches a third reader must label."""
-    lines, count = [], 0
+    lines, count, every = [], 0, all_batches()
     for batch in batches:
         readers = reader_labels(batch)
-        for p in all_batches()[batch]:
+        for p in every[batch]:
             ann = annotations(p, readers)
             if len(ann) >= 2 and disputed(ann) and not any(a["by"] == "third" for a in ann):
                 count += 1
-                lines += [f"=== {p['id']}", *(f"[{i}] {s}" for i, s in enumerate(p["sentences"])), ""]
+                lines += numbered(p)
     out = LABEL_INPUT / f"adj-{batches[0]}.txt"
     out.write_text("\n".join(lines), encoding="utf-8")
     print(f"{out}: {count} passages")

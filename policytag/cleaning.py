@@ -23,6 +23,7 @@ NOISE_WORDS = (
 PHOTO_TAG = re.compile(r"(?<!\w)photo\]")
 END_OF_ARTICLE = re.compile(r"(keep reading|show less|related|more from|latest|recommended|read next)", re.IGNORECASE)
 MIN_PROSE_WORDS = 12
+LONG_PROSE_WORDS = 30  # menus and tag lists run shorter without a sentence's end
 KEEP_RATIO = 0.4
 # Furniture marks itself at a line's start ("Top photo credit:", "Subscribe now") or end
 # ("(Getty Images)", "via Reuters"): of a long line only the ends are searched, so a
@@ -38,7 +39,11 @@ def is_noise(line: str) -> bool:
 
 
 def is_prose(line: str) -> bool:
-    return line.rstrip()[-1:] in '.!?"”’)' and has_words(line, MIN_PROSE_WORDS) and not is_noise(line)
+    """A paragraph: a line of some words ending as a sentence does, or a long line
+    however it ends (excerpts and pasted pages cut paragraphs short: "…", a footnote
+    mark, mid-sentence), unless it is page furniture."""
+    ends = line.rstrip()[-1:] in '.!?"”’)'
+    return has_words(line, MIN_PROSE_WORDS if ends else LONG_PROSE_WORDS) and not is_noise(line)
 
 
 def has_words(line: str, count: int) -> bool:

@@ -43,6 +43,8 @@ def designs():
         replace(SHIPPED, name="stance: no sentence-model argument features", argument=False),
         replace(SHIPPED, name="stance: C=2", C={**SHIPPED.C, "stance": 2.0}),
         replace(SHIPPED, name="stance: one multinomial model", two_stage_stance=False),
+        replace(SHIPPED, name="topic: thresholds as cross-validation chose them", topic_threshold_scale=1.0),
+        replace(SHIPPED, name="recommendations: no text-level gate", text_gate=False),
     ]
 
 

@@ -3,8 +3,12 @@
 A sentence is a recommendation when the per-sentence ``prescribes`` model (trained on
 sentences annotators marked as the author's own prescriptions, explicit or implicit,
 and not on calls the author reports from others) gives it a probability over the
-cut-off chosen by cross-validation, and it is not a question. A text with no such sentence gets an empty list:
-it prescribes nothing. It runs ``trylast``, so any plugin's extractor answers first.
+cut-off chosen by cross-validation, and it is not a question. A text reports any only
+when its strongest such sentence also clears a higher, text-level gate (chosen by
+cross-validation on "does this text prescribe anything"): a news report or an analysis
+has sentences that half read as prescriptions, and a reader wants nothing listed
+there. A text that prescribes nothing gets an empty list. It runs ``trylast``, so any
+plugin's extractor answers first.
 """
 
 from policytag import Recommendation, hookimpl
@@ -24,11 +28,14 @@ def asks(sentence: str) -> bool:
 def prescriptions(document) -> list[Recommendation]:
     """The document's prescriptive sentences, strongest first (earlier first on ties)."""
     analysis = analyse([document])[0]
-    cut = load_artifact("sentences")["thresholds"]["prescribes"]
+    thresholds = load_artifact("sentences")["thresholds"]
+    cut = thresholds["prescribes"]
     found = sorted(
         (-float(p), i) for i, (sentence, p) in enumerate(zip(analysis.sentences, analysis.prescribes))
         if p >= cut and MIN_WORDS <= sentence.count(" ") + 1 <= MAX_WORDS and not asks(sentence)
     )[:MAX_RECOMMENDATIONS]
+    if not found or -found[0][0] < thresholds.get("prescribing_text", cut):  # models trained before the gate: none
+        return []
     return [Recommendation(text=analysis.sentences[i], actor=find_actor(analysis.sentences[i]), score=round(-neg, 2))
             for neg, i in found]
 

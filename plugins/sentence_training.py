@@ -110,6 +110,23 @@ def aggregates(features: SentenceFeatures, scores: dict[str, np.ndarray]) -> np.
     return aggregate(features.indptr, *(scores[name] for name in MODELS))
 
 
+def prescribing_text_gate(scores: np.ndarray, targets: SentenceTargets, indptr: np.ndarray, cut: float) -> float:
+    """The score a text's strongest sentence must reach for the text to report any
+    recommendation: the lowest gate (from ``cut`` up) whose balanced accuracy on "does
+    this text prescribe anything", on out-of-fold scores of the texts with sentence
+    marks, is within 0.02 of the best gate's. Sentences over the cut in texts that
+    prescribe nothing are most of the false recommendations; the lowest gate near the
+    best keeps the most of the real articles' prescriptions, whose scores run lower than
+    our writing's (on realdev a gate within 0.01 of the best, 0.65, lost a tenth of the
+    prescriptions found; models/MODEL_CARD.md)."""
+    marked = [d for d in range(len(indptr) - 1) if np.any(targets.prescribes[indptr[d]:indptr[d + 1]] >= 0)]
+    strongest = np.array([scores[indptr[d]:indptr[d + 1]].max() for d in marked])
+    prescribing = np.array([np.any(targets.prescribes[indptr[d]:indptr[d + 1]] == 1) for d in marked])
+    gates = np.round(np.arange(cut, 0.96, 0.025), 3)
+    balanced = np.array([(np.mean(strongest[prescribing] >= g) + np.mean(strongest[~prescribing] < g)) / 2 for g in gates])
+    return float(gates[np.flatnonzero(balanced >= balanced.max() - 0.02)[0]])
+
+
 def best_threshold(scores: np.ndarray, y: np.ndarray) -> float:
     """The probability cut-off with the best F1 on out-of-fold scores (rows with y >= 0)."""
     use = y >= 0

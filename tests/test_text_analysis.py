@@ -5,7 +5,11 @@ from __future__ import annotations
 from policytag import Document, Tagger
 from policytag.cleaning import main_text
 from policytag.plugins.cues import find_actor
-from policytag.plugins.recommendations import MAX_RECOMMENDATIONS, prescriptions
+from policytag.labelled import load_seeds
+from policytag.plugins.artifacts import load_artifact, shipped_seeds_dir
+from policytag.plugins.recommendations import MAX_RECOMMENDATIONS, MAX_WORDS, MIN_WORDS, asks, prescriptions
+from policytag.plugins.sentence_models import analyse
+from policytag.tagger import prepare
 from policytag.plugins.summary import central_sentences
 from policytag.sentences import split_sentences
 
@@ -68,6 +72,27 @@ def test_a_report_of_other_peoples_calls_has_no_recommendations():
               "The foreign minister said Israel must open more crossings, and aid groups urged donors to pay for fuel. "
               "Officials said the talks would continue next week, according to a statement from the ministry.")
     assert prescriptions(Document(text=report, extracted=True)) == []
+
+
+def test_a_text_lists_recommendations_only_when_its_strongest_clears_the_text_gate():
+    """On the 200 dev passages: a text whose strongest eligible sentence is over the
+    sentence cut-off but under the text-level gate lists nothing; over it, everything
+    over the cut-off."""
+    thresholds = load_artifact("sentences")["thresholds"]
+    cut, gate = thresholds["prescribes"], thresholds["prescribing_text"]
+    assert cut < gate < 1
+    documents = [prepare(Document(text=s.text)) for s in load_seeds(shipped_seeds_dir() / "dev")]
+    gated = 0
+    for document, analysis in zip(documents, analyse(documents)):
+        eligible = [float(p) for sentence, p in zip(analysis.sentences, analysis.prescribes)
+                    if p >= cut and MIN_WORDS <= sentence.count(" ") + 1 <= MAX_WORDS and not asks(sentence)]
+        found = prescriptions(document)
+        if eligible and max(eligible) < gate:
+            gated += 1
+            assert found == []
+        else:
+            assert len(found) == min(len(eligible), MAX_RECOMMENDATIONS)
+    assert gated >= 3  # the gate decides some dev passages, so this checks it
 
 
 def test_implicit_prescriptions_are_found():

@@ -25,6 +25,11 @@ def asks(sentence: str) -> bool:
     return sentence.rstrip(CLOSING).endswith("?")
 
 
+def eligible(sentence: str, probability: float, cut: float) -> bool:
+    """Whether a sentence may be listed: over the cut-off, of a sentence's length, not a question."""
+    return probability >= cut and MIN_WORDS <= sentence.count(" ") + 1 <= MAX_WORDS and not asks(sentence)
+
+
 def prescriptions(document) -> list[Recommendation]:
     """The document's prescriptive sentences, strongest first (earlier first on ties)."""
     analysis = analyse([document])[0]
@@ -32,9 +37,9 @@ def prescriptions(document) -> list[Recommendation]:
     cut = thresholds["prescribes"]
     found = sorted(
         (-float(p), i) for i, (sentence, p) in enumerate(zip(analysis.sentences, analysis.prescribes))
-        if p >= cut and MIN_WORDS <= sentence.count(" ") + 1 <= MAX_WORDS and not asks(sentence)
+        if eligible(sentence, p, cut)
     )[:MAX_RECOMMENDATIONS]
-    if not found or -found[0][0] < thresholds.get("prescribing_text", cut):  # models trained before the gate: none
+    if not found or -found[0][0] < thresholds.get("prescribing_text", cut):  # models trained before the gate have none
         return []
     return [Recommendation(text=analysis.sentences[i], actor=find_actor(analysis.sentences[i]), score=round(-neg, 2))
             for neg, i in found]

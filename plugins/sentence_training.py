@@ -119,9 +119,9 @@ def prescribing_text_gate(scores: np.ndarray, targets: SentenceTargets, indptr: 
     best keeps the most of the real articles' prescriptions, whose scores run lower than
     our writing's (on realdev a gate within 0.01 of the best, 0.65, lost a tenth of the
     prescriptions found; models/MODEL_CARD.md)."""
-    marked = [d for d in range(len(indptr) - 1) if np.any(targets.prescribes[indptr[d]:indptr[d + 1]] >= 0)]
-    strongest = np.array([scores[indptr[d]:indptr[d + 1]].max() for d in marked])
-    prescribing = np.array([np.any(targets.prescribes[indptr[d]:indptr[d + 1]] == 1) for d in marked])
+    texts = [slice(a, b) for a, b in zip(indptr[:-1], indptr[1:]) if np.any(targets.prescribes[a:b] >= 0)]  # marked ones
+    strongest = np.array([scores[text].max() for text in texts])
+    prescribing = np.array([np.any(targets.prescribes[text] == 1) for text in texts])
     gates = np.round(np.arange(cut, 0.96, 0.025), 3)
     balanced = np.array([(np.mean(strongest[prescribing] >= g) + np.mean(strongest[~prescribing] < g)) / 2 for g in gates])
     return float(gates[np.flatnonzero(balanced >= balanced.max() - 0.02)[0]])

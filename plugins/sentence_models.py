@@ -69,6 +69,11 @@ class SentenceAnalysis:
         self.aggregates = batch.aggregates[index]  # the text's argument features (AGGREGATE_NAMES)
 
     @property
+    def cues(self) -> np.ndarray:
+        """Per sentence, its cue columns (``FEATURE_NAMES``; 0/1 or counts)."""
+        return self.batch.features.dense[self.rows]
+
+    @property
     def summary(self) -> np.ndarray:
         """How much a reader would pick each sentence for a summary (a linear score)."""
         return self.batch.summary[self.rows]

@@ -77,6 +77,10 @@ class Design:
     # Recommendations only from texts whose strongest sentence clears a text-level gate
     # (plugins/recommendations.py); off, every sentence over the cut-off is listed.
     text_gate: bool = True
+    # In a text that clears the gate, also list every sentence phrased as the author's
+    # prescription (plugins/recommendations.py) however low the model scores it: real
+    # authors' prescriptions read unlike our writers' (models/MODEL_CARD.md).
+    phrased_prescriptions: bool = True
 
 
 SHIPPED = Design(name="logistic regression, words, gazetteer")
@@ -251,6 +255,7 @@ def featurise(seeds: Sequence[Seed], sentence_lists, titles: Sequence[str | None
         "prescribes": cut,
         "prescribing_text": prescribing_text_gate(out_of_fold["prescribes"], sentence_y, sentences.indptr, cut)
         if design.text_gate else cut,
+        "phrased": 0.0 if design.phrased_prescriptions else cut,
     }
     models["summary"] = fit_summary_model(seeds, sentences, out_of_fold, similarities(stream, sentences.words, titles))
     return Features(

@@ -7,7 +7,7 @@ from policytag.cleaning import main_text
 from policytag.labelled import load_seeds
 from policytag.plugins.artifacts import load_artifact, shipped_seeds_dir
 from policytag.plugins.cues import find_actor
-from policytag.plugins.recommendations import MAX_RECOMMENDATIONS, eligible, prescriptions
+from policytag.plugins.recommendations import MAX_RECOMMENDATIONS, eligible, phrased_as_prescription, prescriptions
 from policytag.plugins.sentence_models import analyse
 from policytag.plugins.summary import central_sentences
 from policytag.sentences import split_sentences
@@ -77,21 +77,34 @@ def test_a_report_of_other_peoples_calls_has_no_recommendations():
 def test_a_text_lists_recommendations_only_when_its_strongest_clears_the_text_gate():
     """On the 200 dev passages: a text whose strongest eligible sentence is over the
     sentence cut-off but under the text-level gate lists nothing; over it, everything
-    over the cut-off."""
+    over the cut-off and every sentence phrased as the author's prescription."""
     thresholds = load_artifact("sentences")["thresholds"]
-    cut, gate = thresholds["prescribes"], thresholds["prescribing_text"]
-    assert cut < gate < 1
+    cut, gate, phrased_cut = thresholds["prescribes"], thresholds["prescribing_text"], thresholds["phrased"]
+    assert phrased_cut < cut < gate < 1
     documents = [prepare(Document(text=s.text)) for s in load_seeds(shipped_seeds_dir() / "dev")]
-    gated = 0
+    gated = phrased_only = 0
     for document, analysis in zip(documents, analyse(documents)):
-        listable = [float(p) for sentence, p in zip(analysis.sentences, analysis.prescribes) if eligible(sentence, p, cut)]
+        scored = list(zip(analysis.sentences, analysis.prescribes.tolist(), phrased_as_prescription(analysis.cues)))
         found = prescriptions(document)
-        if listable and max(listable) < gate:
-            gated += 1
+        if not any(eligible(sentence, p, gate) for sentence, p, _ in scored):
+            gated += any(eligible(sentence, p, cut) for sentence, p, _ in scored)
             assert found == []
-        else:
-            assert len(found) == min(len(listable), MAX_RECOMMENDATIONS)
-    assert gated >= 3  # the gate decides some dev passages, so this checks it
+            continue
+        listable = [sentence for sentence, p, phrased in scored if eligible(sentence, p, phrased_cut if phrased else cut)]
+        assert len(found) == min(len(listable), MAX_RECOMMENDATIONS)
+        phrased_only += sum(phrased_cut <= p < cut for _, p, phrased in scored if phrased)
+    assert gated >= 3 and phrased_only >= 3  # both rules decide some dev passages, so this checks them
+
+
+def test_a_sentence_phrased_as_someone_elses_call_is_not_phrased_as_a_prescription():
+    text = ("The alliance needs a standing maritime force in the Baltic. "
+            "Stop pretending that the pipeline was an accident. "
+            "The minister said the alliance must spend more. "
+            "Critics urged the government to stay out. "
+            "Should Berlin pay for it? "
+            "The fleet sailed from Kiel on Monday.")
+    [analysis] = analyse([prepare(Document(text=text, extracted=True))])
+    assert phrased_as_prescription(analysis.cues).tolist() == [True, True, False, False, False, False]
 
 
 def test_implicit_prescriptions_are_found():

@@ -4,6 +4,8 @@ A copied page holds the article plus menus, "Follow us", photo credits, section
 labels, newsletter boxes and teasers of other articles. The article is the longest
 run of prose; other prose runs are kept only when they are comparable in size and
 come before the first "keep reading"/"related" marker after it (teasers are short).
+A short line that ends as a sentence does continues the run it follows (op-eds are
+full of one-line paragraphs: "That would be a mistake."), but never starts one.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ NOISE_WORDS = (
 PHOTO_TAG = re.compile(r"(?<!\w)photo\]")
 END_OF_ARTICLE = re.compile(r"(keep reading|show less|related|more from|latest|recommended|read next)", re.IGNORECASE)
 MIN_PROSE_WORDS = 12
+MIN_SENTENCE_WORDS = 3  # a shorter line continues no run ("Share.", "Updated.")
 LONG_PROSE_WORDS = 30  # menus and tag lists run shorter without a sentence's end
 KEEP_RATIO = 0.4
 # Furniture marks itself at a line's start ("Top photo credit:", "Subscribe now") or end
@@ -44,6 +47,11 @@ def is_prose(line: str) -> bool:
     mark, mid-sentence), unless it is page furniture."""
     ends = line.rstrip()[-1:] in '.!?"”’)'
     return has_words(line, MIN_PROSE_WORDS if ends else LONG_PROSE_WORDS) and not is_noise(line)
+
+
+def is_short_sentence(line: str) -> bool:
+    """A one-line paragraph too short for :func:`is_prose` that still ends as a sentence."""
+    return line.rstrip()[-1:] in '.!?"”’)' and has_words(line, MIN_SENTENCE_WORDS) and not is_noise(line)
 
 
 def has_words(line: str, count: int) -> bool:
@@ -74,7 +82,7 @@ def main_text(text: str) -> PastedPage:
         stripped = line.strip()
         if not stripped:
             continue
-        if is_prose(stripped):
+        if is_prose(stripped) or current and is_short_sentence(stripped):
             current.append(stripped)
             continue
         if current:

@@ -48,7 +48,7 @@ def designs():
         replace(SHIPPED, name="weaker regularisation (C*4)", C={k: v * 4 for k, v in SHIPPED.C.items()}),
         replace(SHIPPED, name="region: no gazetteer", gazetteer=False),
         replace(SHIPPED, name="region: learns from US/Canada national names", actor_blind_region=False),
-        replace(SHIPPED, name="stance: no register balancing", balance_register=False),
+        replace(SHIPPED, name="stance: register balancing (reporting and opinion forms weighed alike)", balance_register=True),
         replace(SHIPPED, name="stance: calibrated on the seeds alone (no argued shift)", argued_shift=0.0),
         replace(SHIPPED, name="stance: no sentence-model argument features", argument=False),
         replace(SHIPPED, name="stance: C=2", C={**SHIPPED.C, "stance": 2.0}),

@@ -290,3 +290,16 @@ def actor_words() -> frozenset[str]:
     """The one-word actor names, lower-cased as word features are ("washington",
     "americans", "us"); not the three-letter codes ("CAN" would be the verb)."""
     return frozenset(name.lower() for name in actor_names() if " " not in name and not (name.isupper() and len(name) == 3))
+
+
+# Begin many place names ("South Korea", "North Macedonia", "West Bank") and say nothing
+# of a topic on their own.
+COMPASS_WORDS = frozenset("north south east west northern southern eastern western".split())
+
+
+@lru_cache(maxsize=1)
+def place_words() -> frozenset[str]:
+    """Lower-cased one-word place names and demonyms ("china", "beijing", "japanese"),
+    and the compass words: what a topic's evidence should not be, since a reader learns
+    the places from the region and nothing of the topic from them."""
+    return COMPASS_WORDS | frozenset(key[0].lower() for key in load_gazetteer().names if len(key) == 1)

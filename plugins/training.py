@@ -24,7 +24,7 @@ from policytag.stopwords import english_stop_words
 from policytag.taxonomy import LABELS
 
 from .features import argument_rows, build_word_vectorizer, place_features
-from .gazetteer import actor_words
+from .gazetteer import actor_words, place_words
 from .sentence_features import sentence_features, similarities
 from .sentence_training import (
     aggregates, best_threshold, fit_sentence_models, fit_summary_model, out_of_fold_scores, prescribing_text_gate,
@@ -396,11 +396,14 @@ def train(seeds: Sequence[Seed], out_dir, design: Design = SHIPPED) -> ModelStor
     stop = english_stop_words()
     artifacts = {"words": {**tfidf_params(vectorizer), "feature_names": names}}
     explains = np.array([explanatory(term, stop) for term in names])  # words worth showing as evidence
+    # A topic is shown by what the text is about, not where: places are the region's evidence.
+    about = explains & np.array([term not in place_words() for term in names])
     artifacts["sentences"] = features.sentence_models
     for dimension, f in fitted.items():
         artifacts[dimension] = {**f.model, "labels": list(LABELS[dimension]), "thresholds": f.thresholds}
         if dimension != "stance":  # stance's evidence is a sentence (plugins/stance.py), not words
-            artifacts[dimension]["word_weights"] = word_weights(f.model["linear"], n_words, explains)
+            artifacts[dimension]["word_weights"] = word_weights(f.model["linear"], n_words,
+                                                                about if dimension == "topic" else explains)
     return ModelStore.write(
         out_dir, artifacts,
         seeds_sha256=seeds_hash(seeds), passages=len(seeds), design=design.name,

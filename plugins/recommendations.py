@@ -13,8 +13,9 @@ plugin's extractor answers first.
 In a text that clears the gate, a sentence phrased as a prescription in the author's
 own voice (a modal, "would be wise to", "the answer is", an imperative…, and no sign
 of reported or quoted speech, a question or a modal of the past) is listed over a
-cut-off of its own (0: always; models trained without the rule store the model's): real authors prescribe in sentences that read unlike
-our writers', and the model, trained on those, scored most of them near zero.
+cut-off of its own (0: always; models trained without the rule store the model's):
+real authors prescribe in sentences that read unlike our writers', and the model,
+trained on those, scored most of them near zero.
 """
 
 import numpy as np

@@ -24,6 +24,7 @@ NOISE_WORDS = (
 )
 PHOTO_TAG = re.compile(r"(?<!\w)photo\]")
 END_OF_ARTICLE = re.compile(r"(keep reading|show less|related|more from|latest|recommended|read next)", re.IGNORECASE)
+SENTENCE_ENDS = '.!?"”’)'
 MIN_PROSE_WORDS = 12
 MIN_SENTENCE_WORDS = 3  # a shorter line continues no run ("Share.", "Updated.")
 LONG_PROSE_WORDS = 30  # menus and tag lists run shorter without a sentence's end
@@ -45,13 +46,13 @@ def is_prose(line: str) -> bool:
     """A paragraph: a line of some words ending as a sentence does, or a long line
     however it ends (excerpts and pasted pages cut paragraphs short: "…", a footnote
     mark, mid-sentence), unless it is page furniture."""
-    ends = line.rstrip()[-1:] in '.!?"”’)'
+    ends = line.rstrip()[-1:] in SENTENCE_ENDS
     return has_words(line, MIN_PROSE_WORDS if ends else LONG_PROSE_WORDS) and not is_noise(line)
 
 
 def is_short_sentence(line: str) -> bool:
     """A one-line paragraph too short for :func:`is_prose` that still ends as a sentence."""
-    return line.rstrip()[-1:] in '.!?"”’)' and has_words(line, MIN_SENTENCE_WORDS) and not is_noise(line)
+    return line.rstrip()[-1:] in SENTENCE_ENDS and has_words(line, MIN_SENTENCE_WORDS) and not is_noise(line)
 
 
 def has_words(line: str, count: int) -> bool:

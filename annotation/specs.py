@@ -134,6 +134,17 @@ def pick(rng, weighted):
     return chosen[0] if len(chosen) == 2 else chosen[:-1]
 
 
+def draw_length(rng, form: str) -> tuple[str, str]:
+    """A length for a form: short commentary is always short, and only wires and
+    editorials besides it may be."""
+    length = pick(rng, LENGTHS)
+    if form == "commentary-short":
+        return ("short", "80-250 words")
+    if length[0] == "short" and form not in ("wire", "editorial"):
+        return ("medium", "300-500 words")
+    return length
+
+
 def specs(job: str, seed: int, n: int = 50) -> list[dict]:
     rng = random.Random(f"{job}-{seed}")
     regions = list(SUBJECTS)
@@ -144,11 +155,7 @@ def specs(job: str, seed: int, n: int = 50) -> list[dict]:
         form = pick(rng, NEUTRAL_FORMS if stance == "neutral" else ARGUED_FORMS)
         if form in RESTRAINT_LEANING_FORMS:  # advocacy reporting is more often restraint's (from t38 on)
             stance = "restraint" if rng.random() < 0.6 else "hawkish"
-        length = pick(rng, LENGTHS)
-        if form == "commentary-short":
-            length = ("short", "80-250 words")
-        elif length[0] == "short" and form not in ("wire", "commentary-short", "editorial"):
-            length = ("medium", "300-500 words")
+        length = draw_length(rng, form)
         spec = {
             "n": k + 1, "stance": stance, "region": region, "form": form,
             "subject": rng.choice(SUBJECTS[region]), "voice": rng.choice(VOICES[stance]), "length": length[1],
@@ -182,11 +189,7 @@ def contrast_specs(job: str, seed: int, n_subjects: int = 10, regions: list[str]
         for stance in ("neutral", "restraint", "hawkish"):
             forms = NEUTRAL_FORMS if stance == "neutral" else ARGUED_FORMS
             form = pick(rng, forms)
-            length = pick(rng, LENGTHS)
-            if form == "commentary-short":
-                length = ("short", "80-250 words")
-            elif length[0] == "short" and form not in ("wire", "commentary-short", "editorial"):
-                length = ("medium", "300-500 words")
+            length = draw_length(rng, form)
             out.append({
                 "stance": stance, "region": region, "form": form,
                 "subject": f"{subject} (a different angle or moment from the batch's other pieces on it)",

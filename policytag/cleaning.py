@@ -24,7 +24,6 @@ NOISE_WORDS = (
 )
 PHOTO_TAG = re.compile(r"(?<!\w)photo\]")
 END_OF_ARTICLE = re.compile(r"(keep reading|show less|related|more from|latest|recommended|read next)", re.IGNORECASE)
-SENTENCE_ENDS = '.!?"”’)'
 MIN_PROSE_WORDS = 12
 MIN_SENTENCE_WORDS = 3  # a shorter line continues no run ("Share.", "Updated.")
 LONG_PROSE_WORDS = 30  # menus and tag lists run shorter without a sentence's end
@@ -42,17 +41,14 @@ def is_noise(line: str) -> bool:
     return any(word in lowered for word in NOISE_WORDS) or ("photo]" in lowered and PHOTO_TAG.search(lowered) is not None)
 
 
-def is_prose(line: str) -> bool:
-    """A paragraph: a line of some words ending as a sentence does, or a long line
-    however it ends (excerpts and pasted pages cut paragraphs short: "…", a footnote
-    mark, mid-sentence), unless it is page furniture."""
-    ends = line.rstrip()[-1:] in SENTENCE_ENDS
-    return has_words(line, MIN_PROSE_WORDS if ends else LONG_PROSE_WORDS) and not is_noise(line)
-
-
-def is_short_sentence(line: str) -> bool:
-    """A one-line paragraph too short for :func:`is_prose` that still ends as a sentence."""
-    return line.rstrip()[-1:] in SENTENCE_ENDS and has_words(line, MIN_SENTENCE_WORDS) and not is_noise(line)
+def is_prose(line: str, continuing: bool = False) -> bool:
+    """A paragraph: a line of some words ending as a sentence does (of a few words when
+    it ``continues`` a run of prose), or a long line however it ends (excerpts and
+    pasted pages cut paragraphs short: "…", a footnote mark, mid-sentence), unless it
+    is page furniture."""
+    ends = line.rstrip()[-1:] in '.!?"”’)'
+    needed = (MIN_SENTENCE_WORDS if continuing else MIN_PROSE_WORDS) if ends else LONG_PROSE_WORDS
+    return has_words(line, needed) and not is_noise(line)
 
 
 def has_words(line: str, count: int) -> bool:
@@ -83,7 +79,7 @@ def main_text(text: str) -> PastedPage:
         stripped = line.strip()
         if not stripped:
             continue
-        if is_prose(stripped) or current and is_short_sentence(stripped):
+        if is_prose(stripped, continuing=bool(current)):
             current.append(stripped)
             continue
         if current:

@@ -117,6 +117,9 @@ class Store:
         self._claims: OrderedDict[str, None] = OrderedDict()
         self._claims_lock = threading.Lock()
         self._lease_kept: threading.Event | None = None  # set to stop renewing
+        # Held by each renewal and by release: a renewal already under way when the run
+        # releases its lease would otherwise write the lease back after it was deleted.
+        self._lease_lock = threading.Lock()
         self._keeper: sqlite3.Connection | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -200,13 +203,17 @@ class Store:
             log.warning("%s; %s is remembered in memory only", exc, key)
             return True
 
-    def _renew(self) -> None:
-        now = time.time()
-        self._run("renew the lease", lambda db: (
-            db.execute("INSERT INTO runs (run, lease) VALUES (?, ?) ON CONFLICT(run) DO UPDATE SET lease = excluded.lease",
-                       (self.owner, now + LEASE)),
-            db.execute("DELETE FROM runs WHERE lease < ?", (now - 3600,)),  # runs long gone
-        ), CLAIM_TIMEOUT)
+    def _renew_unless(self, released: threading.Event) -> None:
+        """Extend this run's lease by LEASE, unless it has been released."""
+        with self._lease_lock:
+            if released.is_set():
+                return
+            now = time.time()
+            self._run("renew the lease", lambda db: (
+                db.execute("INSERT INTO runs (run, lease) VALUES (?, ?) ON CONFLICT(run) DO UPDATE SET lease = excluded.lease",
+                           (self.owner, now + LEASE)),
+                db.execute("DELETE FROM runs WHERE lease < ?", (now - 3600,)),  # runs long gone
+            ), CLAIM_TIMEOUT)
 
     def _hold_lease(self) -> None:
         """Take this run's lease before its first claim, and renew it from a thread while the process lives."""
@@ -215,7 +222,7 @@ class Store:
                 return
             self._lease_kept = stop = threading.Event()
         try:
-            self._renew()
+            self._renew_unless(stop)
         except StorageError:
             pass  # the claim itself reports the trouble
 
@@ -223,7 +230,7 @@ class Store:
             failing = False
             while not stop.wait(RENEW_EVERY):
                 try:
-                    self._renew()
+                    self._renew_unless(stop)
                 except StorageError as exc:
                     if not failing:
                         log.warning("%s: another bot may take over unfinished claims if this lasts %.0f s", exc, LEASE)
@@ -239,11 +246,12 @@ class Store:
             stop, self._lease_kept = self._lease_kept, None
         if stop is None:
             return
-        stop.set()
-        try:
-            self._run("release the lease", lambda db: db.execute("DELETE FROM runs WHERE run = ?", (self.owner,)))
-        except StorageError as exc:
-            log.warning("%s", exc)
+        with self._lease_lock:
+            stop.set()
+            try:
+                self._run("release the lease", lambda db: db.execute("DELETE FROM runs WHERE run = ?", (self.owner,)))
+            except StorageError as exc:
+                log.warning("%s", exc)
 
     def finish(self, key: str) -> None:
         """Mark a claim done (its reply was posted): a retry after a restart is then ignored."""

@@ -9,6 +9,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -205,6 +206,32 @@ def test_a_lease_is_renewed_while_its_run_lives_and_released_when_it_stops(tmp_p
     assert lease() > taken
     live.release()
     assert storage.Store(path, owner="run-b").claim("post:C1:1.0")  # no need to wait for the lease to run out
+
+
+def test_a_renewal_under_way_when_the_run_releases_does_not_bring_the_lease_back(tmp_path, monkeypatch):
+    monkeypatch.setattr(storage, "RENEW_EVERY", 0.01)
+    path = tmp_path / "bot.sqlite3"
+    live = storage.Store(path, owner="run-a")
+    assert live.claim("post:C1:1.0")
+    renewing, finish_renewing = threading.Event(), threading.Event()
+    run = live._run
+
+    def slow_renewal(what, *args):
+        if what == "renew the lease":
+            renewing.set()
+            finish_renewing.wait(10)
+        return run(what, *args)
+
+    monkeypatch.setattr(live, "_run", slow_renewal)
+    assert renewing.wait(10)
+    releasing = threading.Thread(target=live.release)
+    releasing.start()
+    storage.time.sleep(0.2)  # unguarded, the release would delete the lease now, before the renewal writes it
+    finish_renewing.set()
+    releasing.join(10)
+    storage.time.sleep(0.1)  # a renewal that outlived the release would have written by now
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT lease FROM runs WHERE run = 'run-a'").fetchone() is None
 
 
 def test_a_claim_made_done_is_never_taken_over(tmp_path, monkeypatch):

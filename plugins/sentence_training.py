@@ -23,6 +23,7 @@ from policytag.labelled import Seed
 
 from .sentence_features import SentenceFeatures
 from .sentence_models import MODELS, aggregate, score_rows, summary_inputs
+from .solvers import logistic_regression
 
 SENTENCE_C = {"prescribes": 4.0, "argues": 2.0, "restraint": 2.0}
 
@@ -65,9 +66,7 @@ def sentence_targets(seeds: Sequence[Seed], features: SentenceFeatures) -> Sente
 
 
 def _fit(X, y, C: float):
-    from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(C=C, class_weight="balanced", max_iter=5000, random_state=0, solver="liblinear").fit(X, y)
+    return logistic_regression(C).fit(X, y)
 
 
 def fit_sentence_models(features: SentenceFeatures, targets: SentenceTargets, rows: np.ndarray) -> dict:
@@ -144,8 +143,6 @@ def fit_summary_model(seeds: Sequence[Seed], features: SentenceFeatures, scores:
                       similarity: np.ndarray) -> dict:
     """The summary model: a logistic regression on :data:`.sentence_models.SUMMARY_FEATURES`,
     fitted to how many of the two annotators picked each sentence (as a soft target)."""
-    from sklearn.linear_model import LogisticRegression
-
     from .training import linear_params
 
     inputs = summary_inputs(features, scores, similarity)
@@ -158,6 +155,6 @@ def fit_summary_model(seeds: Sequence[Seed], features: SentenceFeatures, scores:
         rows.append(inputs[span])
         picked.append([votes.get(_key(s), 0) / 2 for s in features.sentences[d]])
     X, share = np.vstack(rows), np.concatenate(picked)
-    model = LogisticRegression(C=1.0, max_iter=5000, random_state=0).fit(
+    model = logistic_regression(1.0, balanced=False, few_features=True).fit(
         np.vstack([X, X]), np.r_[np.ones(len(X)), np.zeros(len(X))], sample_weight=np.r_[share, 1 - share])
     return linear_params(model)

@@ -30,6 +30,7 @@ from .sentence_training import (
     aggregates, best_threshold, fit_sentence_models, fit_summary_model, out_of_fold_scores, prescribing_text_gate,
     sentence_targets,
 )
+from .solvers import logistic_regression
 from .linear import decide, probabilities_from_scores, two_stage_probabilities
 from .tfidf import tfidf_params
 from .words import WordTable
@@ -93,17 +94,13 @@ SHIPPED = Design(name="logistic regression, words, gazetteer")
 
 def build_estimator(design: Design, dimension: str):
     """An unfitted linear model for one dimension (one-vs-rest when it learns several labels)."""
-    from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
     from sklearn.svm import LinearSVC
 
     multi_label = SPECS[dimension][0] and dimension not in TRAINED_ON_PRIMARY
     C = design.C[dimension]
     if design.model == "logistic":
-        base = LogisticRegression(
-            C=C, class_weight="balanced", max_iter=5000, random_state=SEED,
-            solver="liblinear" if multi_label else "lbfgs",
-        )
+        base = logistic_regression(C)
     elif design.model == "svm":
         base = LinearSVC(C=C, class_weight="balanced", random_state=SEED)
     else:
@@ -113,15 +110,13 @@ def build_estimator(design: Design, dimension: str):
 
 def fit_platt(scores: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Per label, the (slope, intercept) mapping out-of-fold scores to probabilities."""
-    from sklearn.linear_model import LogisticRegression
-
     onehot = y if y.ndim == 2 else np.eye(scores.shape[1], dtype=int)[y]
     platt = np.zeros((scores.shape[1], 2))
     for k in range(scores.shape[1]):
         if onehot[:, k].min() == onehot[:, k].max():  # a label never (or always) seen
             platt[k] = (0.0, -10.0 if onehot[0, k] == 0 else 10.0)
             continue
-        sigmoid = LogisticRegression(C=1e4, random_state=SEED).fit(scores[:, k:k + 1], onehot[:, k])
+        sigmoid = logistic_regression(1e4, balanced=False, few_features=True).fit(scores[:, k:k + 1], onehot[:, k])
         platt[k] = (sigmoid.coef_[0, 0], sigmoid.intercept_[0])
     return platt
 
@@ -278,9 +273,7 @@ class FittedDimension:
 
 
 def _binary_model(design: Design, C: float):
-    from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(C=C, class_weight="balanced", max_iter=5000, random_state=SEED, solver="liblinear")
+    return logistic_regression(C)
 
 
 # The forms (a seed's ``source`` after the colon) written in the register of reporting

@@ -272,10 +272,6 @@ class FittedDimension:
     score: DimensionScore
 
 
-def _binary_model(design: Design, C: float):
-    return logistic_regression(C)
-
-
 # The forms (a seed's ``source`` after the colon) written in the register of reporting
 # and analysis: third person, quotes, figures. Most of them argue nothing, so a model
 # learns "reads like news, so neutral", and misses the news reports and analyses that do
@@ -306,9 +302,9 @@ def fit_two_stage_stance(design: Design, seeds: Sequence[Seed], features: Featur
     argued_scores, direction_scores = np.zeros(len(y)), np.zeros(len(y))
     sw = register_balanced_weights(seeds, argued) if design.balance_register else np.ones(len(y))
     for train, test in document_folds(seeds):
-        argued_scores[test] = _binary_model(design, C).fit(X[train], argued[train], sample_weight=sw[train]).decision_function(X[test])
+        argued_scores[test] = logistic_regression(C).fit(X[train], argued[train], sample_weight=sw[train]).decision_function(X[test])
         sides = train[argued[train] == 1]
-        direction = _binary_model(design, C).fit(X[sides], restraint[sides])
+        direction = logistic_regression(C).fit(X[sides], restraint[sides])
         direction_scores[test] = direction.decision_function(X[test])
     platt = np.vstack([
         fit_platt(argued_scores[:, None], argued[:, None])[0],
@@ -317,8 +313,8 @@ def fit_two_stage_stance(design: Design, seeds: Sequence[Seed], features: Featur
     platt[0, 1] += design.argued_shift
     sides = np.flatnonzero(argued)
     linear = {
-        "argued": linear_params(_binary_model(design, C).fit(X, argued, sample_weight=sw)),
-        "direction": linear_params(_binary_model(design, C).fit(X[sides], restraint[sides])),
+        "argued": linear_params(logistic_regression(C).fit(X, argued, sample_weight=sw)),
+        "direction": linear_params(logistic_regression(C).fit(X[sides], restraint[sides])),
     }
     model = {"linear": linear, "platt": platt, "normalise": True, "n_words": n_words}
     out_of_fold = two_stage_probabilities(argued_scores, direction_scores, platt)

@@ -65,10 +65,6 @@ def sentence_targets(seeds: Sequence[Seed], features: SentenceFeatures) -> Sente
     return SentenceTargets(**t, document=document)
 
 
-def _fit(X, y, C: float):
-    return logistic_regression(C).fit(X, y)
-
-
 def fit_sentence_models(features: SentenceFeatures, targets: SentenceTargets, rows: np.ndarray) -> dict:
     """The three calibrated models fitted on the given sentence rows (Platt scaling from
     an inner split of those rows' documents)."""
@@ -80,10 +76,11 @@ def fit_sentence_models(features: SentenceFeatures, targets: SentenceTargets, ro
         use = rows[y[rows] >= 0]
         docs = targets.document[use]
         inner = (docs % 3) == 0  # a third of the documents calibrate the other two thirds' model
-        held = _fit(features.matrix[use[~inner]], y[use[~inner]], SENTENCE_C[name])
+        C = SENTENCE_C[name]
+        held = logistic_regression(C).fit(features.matrix[use[~inner]], y[use[~inner]])
         scores = held.decision_function(features.matrix[use[inner]])
         platt = fit_platt(scores[:, None], y[use[inner]][:, None])[0]
-        models[name] = {"linear": linear_params(_fit(features.matrix[use], y[use], SENTENCE_C[name])), "platt": platt}
+        models[name] = {"linear": linear_params(logistic_regression(C).fit(features.matrix[use], y[use])), "platt": platt}
     return models
 
 

@@ -30,8 +30,8 @@ from .sentence_training import (
     aggregates, best_threshold, fit_sentence_models, fit_summary_model, out_of_fold_scores, prescribing_text_gate,
     sentence_targets,
 )
-from .solvers import logistic_regression
 from .linear import decide, probabilities_from_scores, two_stage_probabilities
+from .solvers import logistic_regression
 from .tfidf import tfidf_params
 from .words import WordTable
 

@@ -5,12 +5,18 @@ labels, newsletter boxes and teasers of other articles. The article is the longe
 run of prose; other prose runs are kept only when they are comparable in size and
 come before the first "keep reading"/"related" marker after it (teasers are short).
 A short line that ends as a sentence does continues the run it follows (op-eds are
-full of one-line paragraphs: "That would be a mistake."), but never starts one.
+full of one-line paragraphs: "That would be a mistake."), but never starts one. A run
+that follows the article's across nothing but one heading line is the article's next
+section, however short, when its paragraphs read like an article's: think-tank pieces
+close on a headed section of recommendations ("What Washington should do"), while a
+page's teasers come under a marker, several headlines in a row or menus, or as lines
+of a dozen words ("Sudan's forgotten refugees — camps run short of water.").
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 # Looked for in the lower-cased line with plain substring tests, which run at C speed: a
@@ -28,6 +34,7 @@ MIN_PROSE_WORDS = 12
 MIN_SENTENCE_WORDS = 3  # a shorter line continues no run ("Share.", "Updated.")
 LONG_PROSE_WORDS = 30  # menus and tag lists run shorter without a sentence's end
 KEEP_RATIO = 0.4
+SECTION_PARAGRAPH_WORDS = 20  # a headed section's paragraphs average this many; teaser lines run 10-17
 # Furniture marks itself at a line's start ("Top photo credit:", "Subscribe now") or end
 # ("(Getty Images)", "via Reuters"): of a long line only the ends are searched, so a
 # paragraph that mentions a newsletter or a cookie in passing stays article prose.
@@ -75,6 +82,8 @@ def main_text(text: str) -> PastedPage:
     titles: list[tuple[int, str]] = []  # (blocks seen so far, line) for title-like lines
     blocks: list[list[str]] = []  # runs of prose lines; blank lines do not break a run
     markers: list[int] = []  # for each block, the index of the first end marker after it
+    headings: Counter[int] = Counter()  # per block, how many title-like lines stand right above it
+    breaks: set[int] = set()  # blocks above which stands a line that is neither prose nor title-like
     current: list[str] = []
     for line in lines:
         stripped = line.strip()
@@ -88,8 +97,12 @@ def main_text(text: str) -> PastedPage:
             current = []
         if END_OF_ARTICLE.search(stripped) and len(stripped.split()) <= 6:
             markers.append(len(blocks))
+            breaks.add(len(blocks))
         elif looks_like_title(stripped):
             titles.append((len(blocks), stripped))
+            headings[len(blocks)] += 1
+        else:
+            breaks.add(len(blocks))
     if current:
         blocks.append(current)
     if not blocks:
@@ -101,6 +114,11 @@ def main_text(text: str) -> PastedPage:
         main = max(range(len(blocks)), key=sizes.__getitem__)
         stop = next((m for m in markers if m > main), len(blocks))
         start = max((m for m in markers if m <= main), default=0)
-        kept = [b for i, b in enumerate(blocks) if start <= i < stop and sizes[i] >= KEEP_RATIO * sizes[main] or i == main]
+        sections = main + 1
+        while (sections < len(blocks) and sections not in breaks and headings[sections] == 1
+               and sizes[sections] >= SECTION_PARAGRAPH_WORDS * len(blocks[sections])):
+            sections += 1
+        kept = [b for i, b in enumerate(blocks)
+                if start <= i < stop and sizes[i] >= KEEP_RATIO * sizes[main] or main <= i < sections]
     title = next((line for seen, line in reversed(titles) if seen <= main), None)
     return PastedPage(title, "\n\n".join("\n\n".join(block) for block in kept))

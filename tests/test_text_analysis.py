@@ -51,6 +51,22 @@ def test_a_one_line_paragraph_stays_in_its_article_and_does_not_cut_it_short():
     assert main_text("\n\n".join(["Soldiers board a plane.", first, rest])).text == f"{first}\n\n{rest}"
 
 
+def test_a_headed_closing_section_stays_in_its_article_and_headed_teasers_do_not():
+    body = ("Egypt's debt has grown faster than its economy for a decade, and each rescue has bought time rather "
+            "than reform, because the lenders who matter most have treated Cairo as too important to fail. "
+            "The army's firms still dominate construction, and the promised sales of state assets have mostly stalled.")
+    section = ("First, let the Fund hold Cairo to the conditions it signed, including the sale of military-owned "
+               "firms, without signals from Washington that geopolitics will override them.")
+    teasers = ["Sudan's forgotten refugees: Chad's border camps run short of water as the rains fail.",
+               "Europe's defence bonds: Brussels tests joint borrowing for artillery shells."]
+    page = main_text("\n\n".join([body, body, "What Washington should do", section]))
+    assert page.text.endswith(section)  # shorter than 0.4 of the article, kept as its section
+    page = main_text("\n\n".join([body, body, "Elsewhere in the region", *teasers]))
+    assert page.text == f"{body}\n\n{body}"
+    page = main_text("\n\n".join([body, body, "What Washington should do", "Three steps", section]))
+    assert section not in page.text  # two headlines in a row: a list of other pages, not a section
+
+
 def test_plain_text_passes_through():
     text = "A single paragraph about talks in Geneva that has no page around it at all."
     assert main_text(text).text == text and main_text(text).title is None

@@ -4,6 +4,7 @@ furniture, the spelling is British).
 
     python annotation/specs.py t07 7      # writes annotation/specs/t07.json
     python annotation/specs.py t49 49 --contrast 10   # 10 subjects, each once per stance
+    python annotation/specs.py t57 57 --prescribing    # 24 passages, prescriptions in real shapes
 
 The weights below are the final ones. They changed as error analysis on real articles
 showed forms the seeds lacked (see annotation/README.md); specs/*.json hold what each
@@ -201,6 +202,54 @@ def contrast_specs(job: str, seed: int, n_subjects: int = 10, regions: list[str]
     return [{"n": k + 1, **s} for k, s in enumerate(out)]
 
 
+# Batches t57-t61: real articles prescribe in shapes our writers' passages rarely took,
+# and the recommendation model scored most real prescriptions near zero. Each passage
+# that prescribes takes one of these shapes for at least one prescription; the others
+# are reports whose calls are someone else's (what the model must not list).
+PRESCRIBING_FORMS = (["thinktank-recs"] * 5 + ["thinktank-soft-recs"] * 4 + ["oped-explicit"] * 4 + ["editorial"] * 2
+                     + ["analysis-technocratic-recs"] * 4 + ["wire"] * 2 + ["report-readout"] * 2 + ["oped-implicit"])
+PRESCRIPTION_SHAPES = [
+    "a long sentence whose prescription comes after a subordinate clause (\"Having watched three ceasefires collapse, "
+    "European capitals would be better served by...\")",
+    "a conditional (\"If the goal is X, the place to start is Y\", \"If Congress wants leverage, it has one tool left: ...\")",
+    "a contrast without a modal (\"The answer lies not in more patrols but in...\", \"Less X, more Y.\")",
+    "a sentence naming the task (\"Washington's task now is to...\", \"The job for Tokyo is...\")",
+    "a negative prescription (\"None of this argues for X; it argues for Y\", \"No deal is worth signing unless...\")",
+    "an impersonal one (\"Aid ought to be tied to...\", \"It makes sense to...\", \"There is a strong case for...\")",
+    "a prescription carried over two or three sentences, the later ones spelling it out (\"That means funding X. It also "
+    "means Y.\"): mark each of them",
+    "a list of steps, each a short paragraph opening with its verb or with \"First,\" / \"Second,\"",
+    "a hedged, academic one (\"Policymakers may wish to consider...\", \"A more promising avenue would be...\")",
+    "a closing line that prescribes as an aphorism (\"Better a cold peace than a hot war.\")",
+]
+REPORTED_CALLS = ("the calls, demands and plans in it are other people's: officials, lawmakers, a report, analysts "
+                  "(\"urged\", \"pressed for\", \"wants\", \"is pushing for\", \"insisted that\", \"the report "
+                  "recommends\", \"is expected to\"); none is the author's")
+
+
+def prescribing_specs(job: str, seed: int) -> list[dict]:
+    """24 passages in prescribing forms, each prescription shape used, and reports of others' calls."""
+    rng = random.Random(f"{job}-{seed}-prescribing")
+    regions = list(SUBJECTS)
+    out = []
+    for k, form in enumerate(PRESCRIBING_FORMS):
+        stance = ("neutral" if form in ("analysis-technocratic-recs", "wire", "report-readout")
+                  else rng.choice(["restraint", "hawkish"]))
+        region = regions[(k + seed) % len(regions)]
+        length = draw_length(rng, form)
+        out.append({
+            "stance": stance, "region": region, "form": form, "subject": rng.choice(SUBJECTS[region]),
+            "voice": rng.choice(VOICES[stance]), "length": length[1],
+            "prescriptions": REPORTED_CALLS if form in ("wire", "report-readout", "oped-implicit")
+            else " and ".join(rng.sample(PRESCRIPTION_SHAPES, 2)),
+            "washington_acts": region != "north-america" and rng.random() < 0.45,
+            "page_furniture": length[0] != "short" and rng.random() < 0.18,
+            "british_spelling": rng.random() < 0.3,
+        })
+    rng.shuffle(out)
+    return [{"n": k + 1, **s} for k, s in enumerate(out)]
+
+
 if __name__ == "__main__":
     import argparse
 
@@ -212,8 +261,12 @@ if __name__ == "__main__":
     parser.add_argument("--regions", help="comma-separated regions to draw subjects from (with --contrast)")
     parser.add_argument("--washington", type=float, default=0.45,
                         help="share of foreign subjects written from Washington's side (with --contrast)")
+    parser.add_argument("--prescribing", action="store_true",
+                        help="24 passages in prescribing forms, their prescriptions in shapes real articles use")
     args = parser.parse_args()
-    if args.contrast:
+    if args.prescribing:
+        drawn = prescribing_specs(args.job, args.seed)
+    elif args.contrast:
         drawn = contrast_specs(args.job, args.seed, args.contrast,
                                args.regions.split(",") if args.regions else None, args.washington)
     else:

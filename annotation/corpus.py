@@ -126,14 +126,15 @@ def earlier_batches() -> dict[str, list[dict]]:
                     for s in seeds[i * size:(i + 1) * size]] for i, batch in enumerate(EARLIER_BATCHES)}
 
 
+def written_batch(path: Path) -> list[dict]:
+    passages, errors = parse_written(path)
+    if errors:
+        raise SystemExit(f"{path}: {len(errors)} errors; run check-written")
+    return passages
+
+
 def all_batches() -> dict[str, list[dict]]:
-    out = earlier_batches()
-    for path in sorted(WRITTEN.glob("*.txt")):
-        passages, errors = parse_written(path)
-        if errors:
-            raise SystemExit(f"{path}: {len(errors)} errors; run check-written")
-        out[path.stem] = passages
-    return out
+    return {**earlier_batches(), **{path.stem: written_batch(path) for path in sorted(WRITTEN.glob("*.txt"))}}
 
 
 def annotations(passage: dict, readers: dict[str, dict[str, dict]]) -> list[dict]:
@@ -188,9 +189,9 @@ def numbered(passage: dict) -> list[str]:
 
 def label_input(*batches: str) -> int:
     LABEL_INPUT.mkdir(exist_ok=True)
-    every = all_batches()
-    for batch in batches:
-        passages = every[batch]
+    earlier = earlier_batches()
+    for batch in batches:  # only these: other writers may be mid-batch
+        passages = earlier[batch] if batch in earlier else written_batch(WRITTEN / f"{batch}.txt")
         (LABEL_INPUT / f"{batch}.txt").write_text("\n".join(line for p in passages for line in numbered(p)),
                                                   encoding="utf-8")
         print(f"{LABEL_INPUT / batch}.txt: {len(passages)} passages")

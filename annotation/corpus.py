@@ -187,11 +187,15 @@ def numbered(passage: dict) -> list[str]:
     return [f"=== {passage['id']}", *(f"[{i}] {s}" for i, s in enumerate(passage["sentences"])), ""]
 
 
+def some_batches(*batches: str) -> dict[str, list[dict]]:
+    """Only these batches' passages: other writers may be mid-batch."""
+    earlier = earlier_batches()
+    return {batch: earlier[batch] if batch in earlier else written_batch(WRITTEN / f"{batch}.txt") for batch in batches}
+
+
 def label_input(*batches: str) -> int:
     LABEL_INPUT.mkdir(exist_ok=True)
-    earlier = earlier_batches()
-    for batch in batches:  # only these: other writers may be mid-batch
-        passages = earlier[batch] if batch in earlier else written_batch(WRITTEN / f"{batch}.txt")
+    for batch, passages in some_batches(*batches).items():
         (LABEL_INPUT / f"{batch}.txt").write_text("\n".join(line for p in passages for line in numbered(p)),
                                                   encoding="utf-8")
         print(f"{LABEL_INPUT / batch}.txt: {len(passages)} passages")
@@ -231,7 +235,7 @@ def check_labels(path: str, batch: str) -> int:
 
 def disputes(*batches: str) -> int:
     """label_in/adj-<first batch>.txt: the passages of these batches a third reader must label."""
-    lines, count, every = [], 0, all_batches()
+    lines, count, every = [], 0, some_batches(*batches)
     for batch in batches:
         readers = reader_labels(batch)
         for p in every[batch]:

@@ -15,7 +15,10 @@ own voice (a modal, "would be wise to", "the answer is", an imperative…, and n
 of reported or quoted speech, a question or a modal of the past) is listed over a
 cut-off of its own (0: always; models trained without the rule store the model's):
 real authors prescribe in sentences that read unlike our writers', and the model,
-trained on those, scored most of them near zero.
+trained on those, scored most of them near zero. A headline phrased so ("Bring the
+Batteries Home") is read as a sentence before the first: an op-ed's headline is often
+its plainest prescription, and readers of real articles count it; one that is not is
+never listed (the model, trained on sentences, scores headlines erratically).
 """
 
 import numpy as np
@@ -55,20 +58,28 @@ def eligible(sentence: str, probability: float, cut: float) -> bool:
 
 
 def prescriptions(document) -> list[Recommendation]:
-    """The document's prescriptive sentences, strongest first (earlier first on ties)."""
+    """The document's prescriptive sentences, strongest first (earlier first on ties),
+    its headline among them when phrased as a prescription."""
     analysis = analyse([document])[0]
+    sentences, scores = list(analysis.sentences), [float(p) for p in analysis.prescribes]
+    phrased = list(phrased_as_prescription(analysis.cues))
+    if analysis.headline is not None:
+        headline, score, cues = analysis.headline
+        if phrased_as_prescription(cues[None])[0]:  # a headline's words read unlike a sentence's: its phrasing decides
+            sentences.insert(0, headline)
+            scores.insert(0, score)
+            phrased.insert(0, True)
     thresholds = load_artifact("sentences")["thresholds"]
     cut = thresholds["prescribes"]
     gate = thresholds.get("prescribing_text", cut)  # models trained before the text-level gate have none
-    if not any(eligible(sentence, p, gate) for sentence, p in zip(analysis.sentences, analysis.prescribes)):
+    if not any(eligible(sentence, p, gate) for sentence, p in zip(sentences, scores)):
         return []
-    phrased, phrased_cut = phrased_as_prescription(analysis.cues), thresholds.get("phrased", cut)
+    phrased_cut = thresholds.get("phrased", cut)
     found = sorted(
-        (-float(p), i) for i, (sentence, p) in enumerate(zip(analysis.sentences, analysis.prescribes))
+        (-p, i) for i, (sentence, p) in enumerate(zip(sentences, scores))
         if eligible(sentence, p, phrased_cut if phrased[i] else cut)
     )[:MAX_RECOMMENDATIONS]
-    return [Recommendation(text=analysis.sentences[i], actor=find_actor(analysis.sentences[i]), score=round(-neg, 2))
-            for neg, i in found]
+    return [Recommendation(text=sentences[i], actor=find_actor(sentences[i]), score=round(-neg, 2)) for neg, i in found]
 
 
 @hookimpl(trylast=True)

@@ -50,6 +50,16 @@ class BatchAnalysis:
         self.aggregates = aggregate(self.features.indptr, *(self.scores[name] for name in MODELS))
 
     @cached_property
+    def headlines(self) -> tuple[SentenceFeatures, np.ndarray]:
+        """Each title read as a sentence of its own (no rows for a text without one) and
+        its ``prescribes`` probability: an op-ed's headline is often its plainest
+        prescription ("Keep the brigades on NATO's flank"), and readers of real articles
+        count it. Only the recommendations ask, so tags alone never compute it."""
+        features = sentence_features(self.stream.table.read([[t] if t else [] for t in self.titles],
+                                                            [None] * len(self.titles)))
+        return features, score_rows(self.models, features)["prescribes"]
+
+    @cached_property
     def summary(self) -> np.ndarray:
         if not len(self.features.dense):
             return np.zeros(0)
@@ -77,6 +87,15 @@ class SentenceAnalysis:
     def summary(self) -> np.ndarray:
         """How much a reader would pick each sentence for a summary (a linear score)."""
         return self.batch.summary[self.rows]
+
+    @property
+    def headline(self) -> tuple[str, float, np.ndarray] | None:
+        """The title, its ``prescribes`` probability and its cue columns, or None."""
+        features, prescribes = self.batch.headlines
+        rows = features.rows(self.index)
+        if rows.start == rows.stop:
+            return None
+        return features.sentences[self.index][0], float(prescribes[rows.start]), features.dense[rows.start]
 
     def word_rows(self, sentences: Sequence[int]):
         """The unit-length word rows of some of this text's sentences (for similarities)."""

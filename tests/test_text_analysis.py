@@ -94,6 +94,18 @@ def test_seed_page_recommendations(seed_page):
     assert all(a.score >= b.score for a, b in zip(found, found[1:]))
 
 
+def test_a_prescriptive_headline_is_listed_and_a_news_headline_is_not():
+    body = ("Three rotations of air-defence batteries have gone to the Gulf since January, each announced as temporary. "
+            "Washington should bring the batteries home and let the Gulf states buy their own. "
+            "Every month they stay, the Navy's stocks of interceptors fall further behind what a war in Asia would need.")
+    found = [r.text for r in prescriptions(Document(title="Bring the Batteries Home", text=body, extracted=True))]
+    assert "Bring the Batteries Home" in found
+    assert "Washington should bring the batteries home and let the Gulf states buy their own." in found
+    found = [r.text for r in prescriptions(Document(title="Batteries Head to the Gulf for a Third Rotation", text=body,
+                                                    extracted=True))]
+    assert "Batteries Head to the Gulf for a Third Rotation" not in found and found
+
+
 def test_a_report_of_other_peoples_calls_has_no_recommendations():
     report = ("CAIRO (staff) - The ministers met in Cairo on Tuesday to discuss border crossings and aid deliveries. "
               "The foreign minister said Israel must open more crossings, and aid groups urged donors to pay for fuel. "
@@ -102,16 +114,20 @@ def test_a_report_of_other_peoples_calls_has_no_recommendations():
 
 
 def test_a_text_lists_recommendations_only_when_its_strongest_clears_the_text_gate():
-    """On the 200 dev passages: a text whose strongest eligible sentence is over the
-    sentence cut-off but under the text-level gate lists nothing; over it, everything
-    over the cut-off and every sentence phrased as the author's prescription."""
+    """On the 200 dev passages: a text whose strongest eligible sentence (a headline
+    phrased as a prescription one of them) is over the sentence cut-off but under the
+    text-level gate lists nothing; over it, everything over the cut-off and every
+    sentence phrased as the author's prescription."""
     thresholds = load_artifact("sentences")["thresholds"]
     cut, gate, phrased_cut = thresholds["prescribes"], thresholds["prescribing_text"], thresholds["phrased"]
     assert phrased_cut < cut < gate < 1
     documents = [prepare(Document(text=s.text)) for s in load_seeds(shipped_seeds_dir() / "dev")]
-    gated = phrased_only = 0
+    gated = phrased_only = headlines = 0
     for document, analysis in zip(documents, analyse(documents)):
         scored = list(zip(analysis.sentences, analysis.prescribes.tolist(), phrased_as_prescription(analysis.cues)))
+        if analysis.headline is not None and phrased_as_prescription(analysis.headline[2][None])[0]:
+            scored.insert(0, (*analysis.headline[:2], True))
+            headlines += 1
         found = prescriptions(document)
         if not any(eligible(sentence, p, gate) for sentence, p, _ in scored):
             gated += any(eligible(sentence, p, cut) for sentence, p, _ in scored)
@@ -120,7 +136,7 @@ def test_a_text_lists_recommendations_only_when_its_strongest_clears_the_text_ga
         listable = [sentence for sentence, p, phrased in scored if eligible(sentence, p, phrased_cut if phrased else cut)]
         assert len(found) == min(len(listable), MAX_RECOMMENDATIONS)
         phrased_only += sum(phrased_cut <= p < cut for _, p, phrased in scored if phrased)
-    assert gated >= 1 and phrased_only >= 3  # both rules decide some dev passages, so this checks them
+    assert gated >= 1 and phrased_only >= 3 and headlines >= 3  # each rule decides some dev passages
 
 
 def test_a_sentence_phrased_as_someone_elses_call_is_not_phrased_as_a_prescription():

@@ -4,7 +4,7 @@
     python annotation/corpus.py label-input t07      # a blind reader's input: numbered sentences, no labels
     python annotation/corpus.py check-labels annotation/labels/t07.L1.txt t07
     python annotation/corpus.py disputes t07 t08     # passages a third reader must settle
-    python annotation/corpus.py build                # seeds/*.jsonl, seeds/dev/*.jsonl, annotations.jsonl
+    python annotation/corpus.py build                # seeds/*.jsonl, seeds/dev/ and seeds/probe/, annotations.jsonl
     python annotation/corpus.py agreement            # the agreement figures seeds/README.md quotes
 
 A passage is kept when its writer and a reader who never saw the writer's labels agree
@@ -32,6 +32,15 @@ from policytag.taxonomy import REGIONS, STANCES, TOPICS  # noqa: E402
 
 WRITTEN, LABELS, LABEL_INPUT, EARLIER = HERE / "written", HERE / "labels", HERE / "label_in", HERE / "earlier"
 EARLIER_BATCHES = ("o1", "o2", "o3")  # the 593 passages of rounds 1-3, in three reading batches
+# The prescribing batches, held out as a probe of recommendations: trained on, they
+# moved no realdev figure over retrainings (annotation/README.md), and unseen they are
+# harder prescriptions than seeds/dev's.
+PROBE_BATCHES = tuple(f"t{n}" for n in range(57, 68))
+
+
+def held_out_set(batch: str) -> str:
+    """The seeds/ subfolder a batch's passages go to: "dev", "probe", or "" (training)."""
+    return "dev" if batch.startswith("d") else "probe" if batch in PROBE_BATCHES else ""
 MARK = re.compile(r"\{([RSA])\}")
 HEADER = re.compile(r"^=== (\S+)\s*$", re.M)
 KINDS = {"R": "recommendations", "S": "summary", "A": "arguments"}
@@ -250,10 +259,10 @@ def disputes(*batches: str) -> int:
 
 
 def build() -> int:
-    """seeds/ and seeds/dev/ from every batch, and annotation/annotations.jsonl, the record
+    """seeds/, seeds/dev/ and seeds/probe/ from every batch, and annotation/annotations.jsonl, the record
     of every annotator's labels per passage (sentence numbers index the passage's sentences)."""
     seeds = REPO / "seeds"
-    for old in [*seeds.glob("*.jsonl"), *(seeds / "dev").glob("*.jsonl")]:
+    for old in [*seeds.glob("*.jsonl"), *seeds.glob("*/*.jsonl")]:
         old.unlink()
     record = []
     for batch, passages in all_batches().items():
@@ -270,7 +279,8 @@ def build() -> int:
             if batch not in EARLIER_BATCHES:
                 row["marks"] = {kind: votes(p, ann, kind) for kind in KINDS.values()}
             rows.append(row)
-        target = seeds / ("dev" if batch.startswith("d") else "") / f"{batch}.jsonl"
+        target = seeds / held_out_set(batch) / f"{batch}.jsonl"
+        target.parent.mkdir(exist_ok=True)
         target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     (HERE / "annotations.jsonl").write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in record), encoding="utf-8")
@@ -297,8 +307,8 @@ def agreement() -> int:
     """Writer against the first blind reader, before any third reader, per set."""
     record = [json.loads(line) for line in (HERE / "annotations.jsonl").read_text(encoding="utf-8").splitlines()]
     report = {}
-    for name, rows in (("training", [r for r in record if not r["batch"].startswith("d")]),
-                       ("dev", [r for r in record if r["batch"].startswith("d")])):
+    for name, group in (("training", ""), ("dev", "dev"), ("probe", "probe")):
+        rows = [r for r in record if held_out_set(r["batch"]) == group]
         pairs = [(r["annotations"][0], r["annotations"][1]) for r in rows if len(r["annotations"]) >= 2]
         marked = [(a, b) for a, b in pairs if a.get("summary") is not None and b.get("summary") is not None]
         report[name] = {

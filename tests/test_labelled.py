@@ -50,9 +50,10 @@ def test_shipped_corpus_meets_its_targets():
     assert {s: stances[s] for s in STANCES if stances[s] < 90} == {}
 
 
-def test_dev_set_is_held_out():
+@pytest.mark.parametrize("held_out", ["dev", "probe"])
+def test_held_out_sets_are_not_trained_on(held_out):
     train = load_seeds(shipped_seeds_dir())
-    dev = load_seeds(shipped_seeds_dir() / "dev")
+    dev = load_seeds(shipped_seeds_dir() / held_out)
     assert len(dev) >= 120
     norm = lambda t: " ".join(t.split()).lower()  # noqa: E731
     assert not {norm(s.text) for s in train} & {norm(s.text) for s in dev}

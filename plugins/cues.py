@@ -170,7 +170,7 @@ def cue_matrix(sentences: Sequence[str], stream: np.ndarray, first: np.ndarray) 
 # and joiners possessive, so a long run of capitalised words cannot make it backtrack);
 # a leading discourse word ("So the United States should") is not part of it.
 ACTOR = re.compile(
-    r"(?:^(?:(?i:so|and|but|instead|therefore|finally|first|second|third|now|today)\s+)?|[,;]\s+|\bthat\s+)"
+    r"(?:^(?:(?i:so|and|but|instead|therefore|finally|first|second|third|now|today|why|how)\s+)?|[,;]\s+|\bthat\s+)"
     r"((?:the\s+)?[A-Z][\w.’'-]*+(?:[\s-]++(?:of\s+|and\s+)?[A-Z][\w.’'-]*+){0,5})"
     r"(?:\s+(?:also|therefore|now|instead|still))?\s+"
     r"(?:must|should|ought|needs?|has to|have to|could|would|can|cannot|will have to)\b"
@@ -178,8 +178,14 @@ ACTOR = re.compile(
 NOT_ACTORS = {"it", "this", "that", "there", "we", "they", "such", "the answer", "the solution"}
 
 
-def find_actor(sentence: str) -> str | None:
-    """Who should act, when the sentence names it as the subject of its prescription."""
+TITLE_CASE_MODAL = re.compile(r"\b(?:Must|Should|Ought|Needs?|Has|Have|Could|Would|Can|Cannot|Will)\b")
+
+
+def find_actor(sentence: str, headline: bool = False) -> str | None:
+    """Who should act, when the sentence names it as the subject of its prescription (a
+    headline's modal is in title case: "Tokyo and Manila Should Turn Drills into…")."""
+    if headline:
+        sentence = TITLE_CASE_MODAL.sub(lambda m: m.group().lower(), sentence)
     match = ACTOR.search(sentence)
     if not match:
         return None

@@ -79,7 +79,9 @@ def prescriptions(document) -> list[Recommendation]:
         (-p, i) for i, (sentence, p) in enumerate(zip(sentences, scores))
         if eligible(sentence, p, phrased_cut if phrased[i] else cut)
     )[:MAX_RECOMMENDATIONS]
-    return [Recommendation(text=sentences[i], actor=find_actor(sentences[i]), score=round(-neg, 2)) for neg, i in found]
+    headlined = len(sentences) > len(analysis.sentences)
+    return [Recommendation(text=sentences[i], actor=find_actor(sentences[i], headline=headlined and i == 0),
+                           score=round(-neg, 2)) for neg, i in found]
 
 
 @hookimpl(trylast=True)

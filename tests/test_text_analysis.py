@@ -163,6 +163,10 @@ def test_actor_is_the_subject_of_the_modal():
     assert find_actor("In the end, the United States must talk to Tehran.") == "the United States"
     assert find_actor("So the United States should put its weight behind diplomacy.") == "the United States"
     assert find_actor("It is time to talk.") is None
+    # A headline's modal is capitalised like its other words.
+    assert find_actor("The Pentagon Must Stop Buying Ships It Cannot Crew", headline=True) == "The Pentagon"
+    assert find_actor("Why Europe Should Pay for Its Own Air Defence", headline=True) == "Europe"
+    assert find_actor("The Pentagon Must Stop Buying Ships It Cannot Crew") is None
 
 
 def test_summary_is_three_sentences_of_the_main_article_in_article_order(seed_page):

@@ -34,7 +34,7 @@ MIN_WORDS, MAX_WORDS = 3, 80  # "Stop the guns first." prescribes
 
 # Cues of a prescription in the author's voice, and cues that the voice is someone
 # else's or that nothing is prescribed (see .cues).
-AUTHOR_CUES = ("modal", "needs", "time_to", "we_urge", "one_way", "best_course", "would_be_wise", "answer_is",
+AUTHOR_CUES = ("modal", "needs", "needed", "time_to", "we_urge", "one_way", "best_course", "would_be_wise", "answer_is",
                "better_to", "can_and_should", "cannot_afford", "needs_is", "let_us", "imperative")
 OTHER_VOICE_CUES = ("reported", "quoted", "question", "reported_modal", "reported_call_modal", "quoted_modal",
                     "reported_call", "modal_past")

@@ -141,13 +141,14 @@ def test_a_text_lists_recommendations_only_when_its_strongest_clears_the_text_ga
 
 def test_a_sentence_phrased_as_someone_elses_call_is_not_phrased_as_a_prescription():
     text = ("The alliance needs a standing maritime force in the Baltic. "
+            "More patrol ships are needed before the winter storms. "
             "Stop pretending that the pipeline was an accident. "
             "The minister said the alliance must spend more. "
             "Critics urged the government to stay out. "
             "Should Berlin pay for it? "
             "The fleet sailed from Kiel on Monday.")
     [analysis] = analyse([prepare(Document(text=text, extracted=True))])
-    assert phrased_as_prescription(analysis.cues).tolist() == [True, True, False, False, False, False]
+    assert phrased_as_prescription(analysis.cues).tolist() == [True, True, True, False, False, False, False]
 
 
 def test_implicit_prescriptions_are_found():

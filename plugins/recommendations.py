@@ -63,12 +63,12 @@ def prescriptions(document) -> list[Recommendation]:
     analysis = analyse([document])[0]
     sentences, scores = list(analysis.sentences), [float(p) for p in analysis.prescribes]
     phrased = list(phrased_as_prescription(analysis.cues))
-    if analysis.headline is not None:
-        headline, score, cues = analysis.headline
-        if phrased_as_prescription(cues[None])[0]:  # a headline's words read unlike a sentence's: its phrasing decides
-            sentences.insert(0, headline)
-            scores.insert(0, score)
-            phrased.insert(0, True)
+    headline = analysis.headline
+    listed_headline = headline is not None and bool(phrased_as_prescription(headline[2][None])[0])
+    if listed_headline:  # a headline's words read unlike a sentence's: its phrasing decides
+        sentences.insert(0, headline[0])
+        scores.insert(0, headline[1])
+        phrased.insert(0, True)
     thresholds = load_artifact("sentences")["thresholds"]
     cut = thresholds["prescribes"]
     gate = thresholds.get("prescribing_text", cut)  # models trained before the text-level gate have none
@@ -79,8 +79,7 @@ def prescriptions(document) -> list[Recommendation]:
         (-p, i) for i, (sentence, p) in enumerate(zip(sentences, scores))
         if eligible(sentence, p, phrased_cut if phrased[i] else cut)
     )[:MAX_RECOMMENDATIONS]
-    headlined = len(sentences) > len(analysis.sentences)
-    return [Recommendation(text=sentences[i], actor=find_actor(sentences[i], headline=headlined and i == 0),
+    return [Recommendation(text=sentences[i], actor=find_actor(sentences[i], headline=listed_headline and i == 0),
                            score=round(-neg, 2)) for neg, i in found]
 
 

@@ -82,7 +82,6 @@ def main_text(text: str) -> PastedPage:
     titles: list[tuple[int, str]] = []  # (blocks seen so far, line) for title-like lines
     blocks: list[list[str]] = []  # runs of prose lines; blank lines do not break a run
     markers: list[int] = []  # for each block, the index of the first end marker after it
-    headings: Counter[int] = Counter()  # per block, how many title-like lines stand right above it
     breaks: set[int] = set()  # blocks above which stands a line that is neither prose nor title-like
     current: list[str] = []
     for line in lines:
@@ -100,7 +99,6 @@ def main_text(text: str) -> PastedPage:
             breaks.add(len(blocks))
         elif looks_like_title(stripped):
             titles.append((len(blocks), stripped))
-            headings[len(blocks)] += 1
         else:
             breaks.add(len(blocks))
     if current:
@@ -114,6 +112,7 @@ def main_text(text: str) -> PastedPage:
         main = max(range(len(blocks)), key=sizes.__getitem__)
         stop = next((m for m in markers if m > main), len(blocks))
         start = max((m for m in markers if m <= main), default=0)
+        headings = Counter(seen for seen, _ in titles)  # per block, the title-like lines right above it
         sections = main + 1
         while (sections < len(blocks) and sections not in breaks and headings[sections] == 1
                and sizes[sections] >= SECTION_PARAGRAPH_WORDS * len(blocks[sections])):

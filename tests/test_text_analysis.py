@@ -106,6 +106,20 @@ def test_a_prescriptive_headline_is_listed_and_a_news_headline_is_not():
     assert "Batteries Head to the Gulf for a Third Rotation" not in found and found
 
 
+def test_each_document_of_a_batch_reads_its_own_headline():
+    texts = ["Talks resumed in Geneva on Monday after a pause of three weeks.",
+             "The fleet sailed from Kiel on Tuesday for the Baltic exercise.",
+             "Ministers met in Cairo to discuss the border crossings."]
+    documents = [Document(title="Stop Arming the Junta", text=texts[0], extracted=True),
+                 Document(text=texts[1], extracted=True),
+                 Document(title="Aid Convoys Wait at Rafah", text=texts[2], extracted=True)]
+    first, untitled, last = analyse(documents)
+    assert untitled.headline is None
+    assert (first.headline[0], last.headline[0]) == ("Stop Arming the Junta", "Aid Convoys Wait at Rafah")
+    assert first.headline[1] > last.headline[1]  # an imperative against a news headline
+    assert phrased_as_prescription(first.headline[2][None])[0] and not phrased_as_prescription(last.headline[2][None])[0]
+
+
 def test_a_report_of_other_peoples_calls_has_no_recommendations():
     report = ("CAIRO (staff) - The ministers met in Cairo on Tuesday to discuss border crossings and aid deliveries. "
               "The foreign minister said Israel must open more crossings, and aid groups urged donors to pay for fuel. "

@@ -36,14 +36,14 @@ EARLIER_BATCHES = ("o1", "o2", "o3")  # the 593 passages of rounds 1-3, in three
 # moved no realdev figure over retrainings (annotation/README.md), and unseen they are
 # harder prescriptions than seeds/dev's.
 PROBE_BATCHES = tuple(f"t{n}" for n in range(57, 68))
+MARK = re.compile(r"\{([RSA])\}")
+HEADER = re.compile(r"^=== (\S+)\s*$", re.M)
+KINDS = {"R": "recommendations", "S": "summary", "A": "arguments"}
 
 
 def held_out_set(batch: str) -> str:
     """The seeds/ subfolder a batch's passages go to: "dev", "probe", or "" (training)."""
     return "dev" if batch.startswith("d") else "probe" if batch in PROBE_BATCHES else ""
-MARK = re.compile(r"\{([RSA])\}")
-HEADER = re.compile(r"^=== (\S+)\s*$", re.M)
-KINDS = {"R": "recommendations", "S": "summary", "A": "arguments"}
 
 
 def parse_labels(block: str, where: str, errors: list[str]) -> dict:
@@ -143,7 +143,7 @@ def written_batch(path: Path) -> list[dict]:
 
 
 def all_batches() -> dict[str, list[dict]]:
-    return {**earlier_batches(), **{path.stem: written_batch(path) for path in sorted(WRITTEN.glob("*.txt"))}}
+    return some_batches(*EARLIER_BATCHES, *(path.stem for path in sorted(WRITTEN.glob("*.txt"))))
 
 
 def annotations(passage: dict, readers: dict[str, dict[str, dict]]) -> list[dict]:

@@ -5,6 +5,7 @@ furniture, the spelling is British).
     python annotation/specs.py t07 7      # writes annotation/specs/t07.json
     python annotation/specs.py t49 49 --contrast 10   # 10 subjects, each once per stance
     python annotation/specs.py t57 57 --prescribing    # 24 passages, prescriptions in real shapes
+    python annotation/specs.py t68 68 --rights         # 30 passages, rights inside wars, arms and borders
 
 The weights below are the final ones. They changed as error analysis on real articles
 showed forms the seeds lacked (see annotation/README.md); specs/*.json hold what each
@@ -250,6 +251,64 @@ def prescribing_specs(job: str, seed: int) -> list[dict]:
     return [{"n": k + 1, **s} for k, s in enumerate(out)]
 
 
+# Batches t68-t69: in real coverage of wars, arms sales, borders and sanctions, rights
+# (war crimes, civilian harm, detention, a partner's abuses, accountability) are often
+# one theme among several; the seeds held "war crimes" in 14 of 3,231 passages, and
+# realdev's human-rights topic, always a second or third one there, was never found.
+RIGHTS_SUBJECTS = {
+    "europe": ["Strikes on Ukraine's power grid in winter and the war-crimes case files", "Ukrainian children taken to Russia",
+               "Prisoners of war and exchanges between Russia and Ukraine", "Belarus's political prisoners and EU sanctions",
+               "Karabakh Armenians' exodus and Azerbaijan's peace terms", "Georgia's police and protesters after the election"],
+    "middle-east": ["US arms transfers to Israel and the Leahy law", "Saudi-led air strikes in Yemen and Western arms sales",
+                    "Syria's detainees, mass graves and sanctions relief", "Iran's executions of protesters and European talks",
+                    "Egypt's political prisoners and conditions on US military aid", "Iraq's militias, disappearances and US security aid"],
+    "africa": ["The Rapid Support Forces in Darfur and foreign arms supplies", "Tigray: the peace deal and transitional justice",
+               "Sahel juntas, Russian mercenaries and killings of civilians", "Cobalt mining in Congo, child labour and supply-chain rules",
+               "Nigerian military air strikes that hit civilians and US aircraft sales", "Refugees from Sudan in Chad and Egypt"],
+    "asia-pacific": ["Myanmar's junta air strikes and an arms embargo", "Xinjiang forced labour and import bans",
+                     "The Philippines' drug war and the International Criminal Court", "Afghan women under the Taliban and aid conditions",
+                     "North Korean overseas workers and sanctions", "Rohingya refugees, camp violence and resettlement"],
+    "latin-america": ["El Salvador's mass detention and deportations from the US", "Venezuela's political prisoners and oil licences",
+                      "Mexico's militarised policing and the disappeared", "Haiti's gangs and the security mission's conduct",
+                      "Nicaragua's expulsion of priests and stripping of citizenship", "Migrants at the Darién Gap and border deals"],
+    "global": ["Human-rights criteria in arms export rules worldwide", "Spyware exports and the surveillance of dissidents",
+               "Humanitarian exemptions in sanctions regimes", "International Criminal Court warrants and states' cooperation",
+               "Targeted sanctions on rights abusers across countries", "Civilian harm from drone strikes worldwide"],
+    "north-america": ["Congress and the Leahy vetting of foreign units", "A senator's hold on an arms sale over abuses",
+                      "Refugee admissions caps in US politics", "The Global Magnitsky Act and its use"],
+}
+RIGHTS_WEIGHT = [
+    ("central: rights, abuses or accountability are what the piece is mostly about", 30),
+    ("one theme of several: the war, sale, border or sanctions come first, with a substantial part on civilian harm, "
+     "abuses, detention, war crimes or accountability", 45),
+    ("absent or a passing mention: the piece is about the military, diplomatic or economic side", 25),
+]
+
+
+def rights_specs(job: str, seed: int, n: int = 30) -> list[dict]:
+    """Passages on wars, arms, borders and sanctions in which rights weigh more or less,
+    in the usual stances and forms; writer and reader decide whether human-rights is a topic."""
+    rng = random.Random(f"{job}-{seed}-rights")
+    regions = list(RIGHTS_SUBJECTS)
+    out = []
+    for k in range(n):
+        region = regions[(k + seed) % len(regions)]
+        stance = rng.choices(["neutral", "restraint", "hawkish"], weights=[35, 33, 32])[0]
+        form = pick(rng, NEUTRAL_FORMS if stance == "neutral" else ARGUED_FORMS)
+        if form in RESTRAINT_LEANING_FORMS:
+            stance = "restraint" if rng.random() < 0.6 else "hawkish"
+        length = draw_length(rng, form)
+        out.append({
+            "stance": stance, "region": region, "form": form, "subject": rng.choice(RIGHTS_SUBJECTS[region]),
+            "rights": pick(rng, RIGHTS_WEIGHT), "voice": rng.choice(VOICES[stance]), "length": length[1],
+            "washington_acts": region != "north-america" and rng.random() < 0.45,
+            "page_furniture": length[0] != "short" and rng.random() < 0.18,
+            "british_spelling": rng.random() < 0.3,
+        })
+    rng.shuffle(out)
+    return [{"n": k + 1, **s} for k, s in enumerate(out)]
+
+
 if __name__ == "__main__":
     import argparse
 
@@ -263,8 +322,12 @@ if __name__ == "__main__":
                         help="share of foreign subjects written from Washington's side (with --contrast)")
     parser.add_argument("--prescribing", action="store_true",
                         help="24 passages in prescribing forms, their prescriptions in shapes real articles use")
+    parser.add_argument("--rights", action="store_true",
+                        help="30 passages on wars, arms, borders and sanctions in which rights weigh more or less")
     args = parser.parse_args()
-    if args.prescribing:
+    if args.rights:
+        drawn = rights_specs(args.job, args.seed)
+    elif args.prescribing:
         drawn = prescribing_specs(args.job, args.seed)
     elif args.contrast:
         drawn = contrast_specs(args.job, args.seed, args.contrast,

@@ -2,8 +2,7 @@
 "Dec." inside their sentences and costs microseconds, not milliseconds, per article.
 
 A document splits its text once (:attr:`policytag.Document.sentences`), and the
-summary and the recommendations both read that one split. (The stance model's
-argument features count cheaper regex sentences: see ``plugins/features.py``.)
+stance's argument features, the summary and the recommendations all read that one split.
 """
 
 from __future__ import annotations

@@ -197,8 +197,7 @@ def decide(ann: list[dict]) -> dict | None:
     for i in range(len(ann)):
         for j in range(i + 1, len(ann)):
             a, b = ann[i], ann[j]
-            shared = [t for t in a["topic"] if t in b["topic"]]
-            if a["stance"] == b["stance"] and a["region"][0] == b["region"][0] and shared:
+            if a["stance"] == b["stance"] and a["region"][0] == b["region"][0] and set(a["topic"]) & set(b["topic"]):
                 secondary = [r for r in a["region"][1:] if r in b["region"][1:]]
                 return {"region": [a["region"][0], *secondary], "topic": topics_of(a["topic"], b["topic"]),
                         "stance": a["stance"], "by": [a["by"], b["by"]]}

@@ -147,25 +147,36 @@ def draw_length(rng, form: str) -> tuple[str, str]:
     return length
 
 
+def draw_stance_and_form(rng) -> tuple[str, str, tuple[str, str]]:
+    """A stance (about 35% neutral), a form for it and a length for the form."""
+    stance = rng.choices(["neutral", "restraint", "hawkish"], weights=[35, 33, 32])[0]
+    form = pick(rng, NEUTRAL_FORMS if stance == "neutral" else ARGUED_FORMS)
+    if form in RESTRAINT_LEANING_FORMS:  # advocacy reporting is more often restraint's (from t38 on)
+        stance = "restraint" if rng.random() < 0.6 else "hawkish"
+    return stance, form, draw_length(rng, form)
+
+
+def page_traits(rng, region: str, length: tuple[str, str], acts: bool | None = None) -> dict:
+    """Whether Washington acts on a foreign subject (drawn unless given), the text comes
+    with page furniture, the spelling is British."""
+    if acts is None:
+        acts = region != "north-america" and rng.random() < 0.45
+    return {"washington_acts": acts, "page_furniture": length[0] != "short" and rng.random() < 0.18,
+            "british_spelling": rng.random() < 0.3}
+
+
 def specs(job: str, seed: int, n: int = 50) -> list[dict]:
     rng = random.Random(f"{job}-{seed}")
     regions = list(SUBJECTS)
     out = []
     for k in range(n):
         region = regions[(k + seed) % len(regions)] if k < 49 else rng.choice(regions)
-        stance = rng.choices(["neutral", "restraint", "hawkish"], weights=[35, 33, 32])[0]
-        form = pick(rng, NEUTRAL_FORMS if stance == "neutral" else ARGUED_FORMS)
-        if form in RESTRAINT_LEANING_FORMS:  # advocacy reporting is more often restraint's (from t38 on)
-            stance = "restraint" if rng.random() < 0.6 else "hawkish"
-        length = draw_length(rng, form)
-        spec = {
+        stance, form, length = draw_stance_and_form(rng)
+        out.append({
             "n": k + 1, "stance": stance, "region": region, "form": form,
             "subject": rng.choice(SUBJECTS[region]), "voice": rng.choice(VOICES[stance]), "length": length[1],
-            "washington_acts": region != "north-america" and rng.random() < 0.45,
-            "page_furniture": length[0] != "short" and rng.random() < 0.18,
-            "british_spelling": rng.random() < 0.3,
-        }
-        out.append(spec)
+            **page_traits(rng, region, length),
+        })
     rng.shuffle(out)
     for k, s in enumerate(out):
         s["n"] = k + 1
@@ -195,9 +206,7 @@ def contrast_specs(job: str, seed: int, n_subjects: int = 10, regions: list[str]
             out.append({
                 "stance": stance, "region": region, "form": form,
                 "subject": f"{subject} (a different angle or moment from the batch's other pieces on it)",
-                "voice": rng.choice(VOICES[stance]), "length": length[1], "washington_acts": acts,
-                "page_furniture": length[0] != "short" and rng.random() < 0.18,
-                "british_spelling": rng.random() < 0.3,
+                "voice": rng.choice(VOICES[stance]), "length": length[1], **page_traits(rng, region, length, acts),
             })
     rng.shuffle(out)
     return [{"n": k + 1, **s} for k, s in enumerate(out)]
@@ -243,9 +252,7 @@ def prescribing_specs(job: str, seed: int) -> list[dict]:
             "voice": rng.choice(VOICES[stance]), "length": length[1],
             "prescriptions": REPORTED_CALLS if form in ("wire", "report-readout", "oped-implicit")
             else " and ".join(rng.sample(PRESCRIPTION_SHAPES, 2)),
-            "washington_acts": region != "north-america" and rng.random() < 0.45,
-            "page_furniture": length[0] != "short" and rng.random() < 0.18,
-            "british_spelling": rng.random() < 0.3,
+            **page_traits(rng, region, length),
         })
     rng.shuffle(out)
     return [{"n": k + 1, **s} for k, s in enumerate(out)]
@@ -293,17 +300,11 @@ def rights_specs(job: str, seed: int, n: int = 30) -> list[dict]:
     out = []
     for k in range(n):
         region = regions[(k + seed) % len(regions)]
-        stance = rng.choices(["neutral", "restraint", "hawkish"], weights=[35, 33, 32])[0]
-        form = pick(rng, NEUTRAL_FORMS if stance == "neutral" else ARGUED_FORMS)
-        if form in RESTRAINT_LEANING_FORMS:
-            stance = "restraint" if rng.random() < 0.6 else "hawkish"
-        length = draw_length(rng, form)
+        stance, form, length = draw_stance_and_form(rng)
         out.append({
             "stance": stance, "region": region, "form": form, "subject": rng.choice(RIGHTS_SUBJECTS[region]),
             "rights": pick(rng, RIGHTS_WEIGHT), "voice": rng.choice(VOICES[stance]), "length": length[1],
-            "washington_acts": region != "north-america" and rng.random() < 0.45,
-            "page_furniture": length[0] != "short" and rng.random() < 0.18,
-            "british_spelling": rng.random() < 0.3,
+            **page_traits(rng, region, length),
         })
     rng.shuffle(out)
     return [{"n": k + 1, **s} for k, s in enumerate(out)]

@@ -108,6 +108,9 @@ def unreadable(payload, depth: int = 0, prose: bool = True) -> str | None:
         if payload.get(name) is not None and not isinstance(payload[name], list):
             return f"{name} is not a list"
         nested += [(f"{name}[{n}]", item) for n, item in enumerate(payload.get(name) or [])]
+    if depth == 0 and payload.get("type") == "block_actions" and not (
+            payload.get("actions") and isinstance(payload["actions"][0], dict) and "action_id" in payload["actions"][0]):
+        return "a button click without an action id"  # Bolt's matchers read actions[0]["action_id"] unguarded
     for name, value in nested if depth < 3 else ():
         why = unreadable(value, depth + 1, prose=name in PROSE)
         if why:

@@ -197,6 +197,18 @@ def test_any_signed_json_gets_an_answer_below_500(bot, payload, as_form):
     assert bot.sender.post(body, content_type).status < 500
 
 
+@pytest.mark.parametrize("actions", [[{}], [], ["fix"], [{"action_id": 7}], "fix", None])
+def test_a_button_click_without_an_action_id_is_refused(bot, actions):
+    """Bolt's matchers index ``actions[0]["action_id"]`` unguarded: ``[{}]`` once got 500."""
+    FIGURES["malformed_or_unsigned"] += 1
+    offset = len(bot.logs.read_text())
+    body = json.dumps({"type": "block_actions", "actions": actions, "user": {"id": "U1"}}).encode()
+    assert bot.sender.post(body, "application/json").status == 400
+    log = log_since(bot, offset)
+    assert len([line for line in log.splitlines() if "refused a request" in line]) == 1, log
+    assert "Traceback" not in log
+
+
 def test_the_log_has_no_traceback_after_all_that(bot):
     assert "Traceback" not in bot.logs.read_text()
 

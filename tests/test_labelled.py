@@ -50,7 +50,7 @@ def test_shipped_corpus_meets_its_targets():
     assert {s: stances[s] for s in STANCES if stances[s] < 90} == {}
 
 
-@pytest.mark.parametrize("held_out", ["dev", "probe", "subjects"])
+@pytest.mark.parametrize("held_out", ["dev", "probe", "subjects", "fresh"])
 def test_held_out_sets_are_not_trained_on(held_out):
     train = load_seeds(shipped_seeds_dir())
     dev = load_seeds(shipped_seeds_dir() / held_out)

@@ -43,9 +43,11 @@ PROBE_BATCHES = tuple(f"t{n}" for n in range(57, 68))
 SUBJECT_BATCHES = tuple(f"t{n}" for n in range(68, 74))
 # General batches drawn like t01-t48 and written by new writers, asked to keep slants
 # understated: trained on, they lowered realdev's stance over retrainings, and unseen
-# they are harder than seeds/dev (annotation/README.md), so they are a third check.
+# they are harder than seeds/dev (annotation/README.md), so they are one more check.
 FRESH_BATCHES = tuple(f"t{n}" for n in range(74, 90))
 HELD_OUT = ("dev", "probe", "subjects", "fresh")
+HELD_OUT_BATCHES = {**dict.fromkeys(PROBE_BATCHES, "probe"), **dict.fromkeys(SUBJECT_BATCHES, "subjects"),
+                    **dict.fromkeys(FRESH_BATCHES, "fresh")}
 MARK = re.compile(r"\{([RSA])\}")
 HEADER = re.compile(r"^=== (\S+)\s*$", re.M)
 KINDS = {"R": "recommendations", "S": "summary", "A": "arguments"}
@@ -53,10 +55,7 @@ KINDS = {"R": "recommendations", "S": "summary", "A": "arguments"}
 
 def held_out_set(batch: str) -> str:
     """The seeds/ subfolder a batch's passages go to (one of HELD_OUT), or "" (training)."""
-    if batch.startswith("d"):
-        return "dev"
-    return ("probe" if batch in PROBE_BATCHES else "subjects" if batch in SUBJECT_BATCHES
-            else "fresh" if batch in FRESH_BATCHES else "")
+    return "dev" if batch.startswith("d") else HELD_OUT_BATCHES.get(batch, "")
 
 
 def parse_labels(block: str, where: str, errors: list[str]) -> dict:
